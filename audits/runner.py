@@ -1,0 +1,38 @@
+"""Runs checks of one kind over an artifact; a check that raises becomes an ERROR finding, never a pass."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Iterable
+
+from audits.model import Check, Finding, Kind, Outcome
+from audits.registry import select
+
+log = logging.getLogger(__name__)
+
+
+def run_checks(kind: Kind, artifact: Any, url: str, checks: Iterable[Check] | None = None) -> list[Finding]:
+    """Run every check of `kind` (or the given ones) on `artifact` and fill in check id and default severity."""
+    results: list[Finding] = []
+    for chk in checks if checks is not None else select(kind):
+        try:
+            for f in chk.func(artifact) or ():
+                f.check_id = chk.id
+                if not f.data.pop("_severity_set", False):
+                    f.severity = chk.severity
+                results.append(f)
+        except Exception as exc:  # a broken check must show, not pass silently
+            log.warning("check %s failed on %s: %s", chk.id, url, exc)
+            results.append(
+                Finding(
+                    check_id=chk.id,
+                    url=url,
+                    selector="html",
+                    snippet="",
+                    message=f"The check could not run on this page: {type(exc).__name__}: {exc}",
+                    severity=chk.severity,
+                    outcome=Outcome.ERROR,
+                    sources=(str(kind),),
+                )
+            )
+    return results

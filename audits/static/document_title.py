@@ -1,0 +1,36 @@
+"""document-title: the page has a non-empty <title>."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from audits.artifacts import StaticPage
+from audits.model import Finding, Kind, Persona, Severity
+from audits.registry import check
+
+
+@check(
+    id="document-title",
+    title="Pages have a title",
+    failure_title="Page has no title",
+    kind=Kind.STATIC,
+    severity=Severity.SERIOUS,
+    wcag=("2.4.2",),
+    personas=(Persona.SCREEN_READER, Persona.LOW_VISION, Persona.COGNITIVE),
+    how_to_fix="Give every page a unique <title> in its <head> that names the page first and the site second.",
+)
+def document_title(page: StaticPage) -> Iterator[Finding]:
+    """What it checks: the document has a <title> element with text other than white space.
+    Who it affects: screen-reader users hear the title first when a page opens; everyone uses it to tell tabs,
+    bookmarks and history entries apart.
+    How to fix: add `<title>Product name – Brand</title>` to the <head>.
+    References: WCAG 2.4.2 Page Titled; axe-core rule document-title.
+    """
+    soup = page.soup
+    titles = soup.find_all("title")
+    # <title> inside <svg> is an SVG description, not the document's title.
+    doc_titles = [t for t in titles if t.find_parent("svg") is None]
+    if not doc_titles:
+        yield page.finding(None, "The page has no <title>: screen readers announce no page name and tabs are unnamed.")
+    elif not doc_titles[0].get_text().strip():
+        yield page.finding(doc_titles[0], "The page's <title> is empty: screen readers announce no page name.")

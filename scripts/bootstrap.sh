@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Sets up everything empathy-audit needs on a fresh machine: Python >= 3.12 in .venv, the package and its test
+# dependencies, and Debian's chromium + chromium-driver. Idempotent; prints one clear sentence when it cannot.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=.venv
+want_browser=${EMPATHY_NEEDS_BROWSER:-1}
+
+find_python() {
+  local c
+  for c in "${PYTHON:-}" python3.13 python3.12 python3; do
+    [ -n "$c" ] || continue
+    if command -v "$c" >/dev/null 2>&1 && "$c" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then
+      command -v "$c"; return 0
+    fi
+  done
+  # pyenv installs that are not selected (the python3.12 shim fails unless a 3.12 is active)
+  local root
+  root=$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")
+  for c in "$root"/versions/3.13*/bin/python3 "$root"/versions/3.12*/bin/python3; do
+    if [ -x "$c" ] && "$c" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then
+      echo "$c"; return 0
+    fi
+  done
+  return 1
+}
+
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then
+  if ! PY=$(find_python); then
+    echo "empathy-audit needs Python 3.12 or newer: install it (e.g. 'apt-get install python3.12' or 'pyenv install 3.12') and run this again." >&2
+    exit 2
+  fi
+  rm -rf "$VENV"
+  "$PY" -m venv "$VENV"
+fi
+
+stamp="$VENV/.installed"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test]' \
+    || { echo "Could not install empathy-audit's Python packages into .venv: check that PyPI is reachable and run this again." >&2; exit 2; }
+  touch "$stamp"
+fi
+
+if [ "$want_browser" = 1 ]; then
+  if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "Installing Debian's chromium and chromium-driver (needed for browser audits)..." >&2
+      export DEBIAN_FRONTEND=noninteractive
+      { apt-get update -qq && apt-get install -y -qq chromium chromium-driver; } >/tmp/empathy-audit-apt.log 2>&1 \
+        || { echo "Installing chromium and chromium-driver with apt-get failed (see /tmp/empathy-audit-apt.log): install them and run this again." >&2; exit 2; }
+    else
+      echo "Browser audits need Chromium and ChromeDriver: install them (Debian/Ubuntu: 'sudo apt-get install chromium chromium-driver') and run this again." >&2
+      exit 2
+    fi
+  fi
+fi
