@@ -1,2 +1,422 @@
-def main():
-    raise SystemExit("not yet")
+"""The empathy-audit command line: crawl | demo | report | checks. Thin: it parses, runs Scrapy, writes reports."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+EXIT_OK = 0
+EXIT_GATE = 1  # reserved for CI gates (--fail-on): the audit ran and found what the gate forbids
+EXIT_USAGE = 2  # bad arguments, or the site could not be crawled at all
+EXIT_INTERRUPTED = 130  # Ctrl-C: what was audited is kept and reported
+
+DEFAULT_DB = os.path.join(".empathy-audit", "history.db")
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one sentence, never as a traceback."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
+    return value
+
+
+def _regex(text: str) -> str:
+    try:
+        re.compile(text)
+    except re.error as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a valid regular expression ({exc})") from None
+    return text
+
+
+def _add_crawl_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("crawl")
+    g.add_argument("--out", default="out", help="folder for report.html, report.json and screenshots (default: out)")
+    g.add_argument("--db", default=DEFAULT_DB, help=f"run history database (default: {DEFAULT_DB})")
+    g.add_argument("--max-pages", type=_positive_int, default=500, help="fetch at most N pages (default: 500)")
+    g.add_argument("--max-depth", type=_non_negative_int, default=10,
+                   help="follow links at most D clicks from the start page (default: 10)")
+    g.add_argument("--include", action="append", type=_regex, default=[], metavar="RE",
+                   help="only crawl URLs matching this regular expression (repeatable; the start URL always is)")
+    g.add_argument("--exclude", action="append", type=_regex, default=[], metavar="RE",
+                   help="never crawl URLs matching this regular expression (repeatable)")
+    g.add_argument("--ignore-robots", action="store_true",
+                   help="do not obey robots.txt (only for sites you own, e.g. staging)")
+    g.add_argument("--no-sitemaps", action="store_true", help="do not seed the crawl from robots.txt and /sitemap.xml")
+    g.add_argument("--concurrency", type=_positive_int, default=4,
+                   help="parallel requests to the site, at most (default: 4; AutoThrottle may use fewer)")
+    g.add_argument("--timeout", type=_positive_int, default=20, help="seconds to wait for a response (default: 20)")
+    g.add_argument("--max-time", type=_non_negative_int, default=0,
+                   help="stop the crawl after this many seconds and report what was audited (default: no limit)")
+    g.add_argument("--user-agent", default=None, help="User-Agent header to send")
+    b = p.add_argument_group("browser audits")
+    b.add_argument("--browsers", type=_non_negative_int, default=None,
+                   help="Chromium instances auditing pages in parallel (default: the number of CPU cores)")
+    b.add_argument("--no-browser", action="store_true",
+                   help="static checks only: no Chromium needed, but contrast and script-built content go unchecked")
+    b.add_argument("--browser-arg", action="append", default=[], metavar="ARG",
+                   help="extra Chromium command-line argument (repeatable), e.g. --browser-arg=--proxy-server=...")
+    b.add_argument("--webdriver-url", default=None, metavar="URL",
+                   help="send browser work to a remote WebDriver / Selenium Grid instead of local Chromium")
+    b.add_argument("--standard", choices=("wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"), default="wcag22aa",
+                   help="WCAG rules axe-core applies (default: wcag22aa, i.e. WCAG 2.0, 2.1 and 2.2 A and AA)")
+    b.add_argument("--best-practices", action="store_true", help="also run axe-core's best-practice rules")
+    b.add_argument("--no-screenshots", action="store_true", help="do not take screenshots of failing elements")
+    o = p.add_argument_group("output")
+    o.add_argument("--format", action="append", choices=("html", "json"), default=None,
+                   help="report formats to write (repeatable; default: html and json)")
+    o.add_argument("-q", "--quiet", action="store_true", help="print only errors and the report path")
+    o.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="empathy-audit",
+        description="Crawl a website and report, in order of impact, what keeps blind, low-vision, keyboard "
+        "and low-bandwidth visitors from using it.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_own_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    crawl = sub.add_parser("crawl", help="crawl a site, audit every page, write the report")
+    crawl.add_argument("url", help="start URL, e.g. https://www.example.com/")
+    _add_crawl_options(crawl)
+    demo = sub.add_parser("demo", help="serve the bundled demo site on 127.0.0.1 and audit it")
+    _add_crawl_options(demo)
+    demo.add_argument("--port", type=_non_negative_int, default=0, help="port for the demo site (default: any free)")
+    rep = sub.add_parser("report", help="write the report of a stored run again, without crawling")
+    rep.add_argument("run", help="run id, or 'latest'")
+    rep.add_argument("--db", default=DEFAULT_DB, help=f"run history database (default: {DEFAULT_DB})")
+    rep.add_argument("--out", default="out", help="folder to write the reports to (default: out)")
+    rep.add_argument("--format", action="append", choices=("html", "json"), default=None)
+    chk = sub.add_parser("checks", help="list the checks, or explain one")
+    chk.add_argument("explain", nargs="*", metavar="ID", help="check ids to explain (default: list all)")
+    return parser
+
+
+def _own_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("empathy-audit")
+    except Exception:
+        return "0+unknown"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.command == "crawl":
+            return cmd_crawl(args)
+        if args.command == "demo":
+            return cmd_demo(args)
+        if args.command == "report":
+            return cmd_report(args)
+        if args.command == "checks":
+            return cmd_checks(args)
+    except UserError as exc:
+        print(f"empathy-audit: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("empathy-audit: interrupted.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_USAGE
+
+
+# --- crawl ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CrawlResult:
+    run_id: int
+    status: str  # finished | interrupted | failed
+    pages: int
+    audited: int
+    seconds: float
+    reports: dict[str, str]
+    problems: int = 0
+
+
+def find_chromium() -> tuple[str | None, str | None]:
+    chromium = next((p for p in map(shutil.which, CHROMIUM_CANDIDATES) if p), None)
+    driver = shutil.which("chromedriver")
+    return chromium, driver
+
+
+def browser_count(args: argparse.Namespace) -> int:
+    if args.no_browser:
+        return 0
+    if args.browsers is not None:
+        return args.browsers
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def scrapy_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """CLI options -> Scrapy settings (the AUDIT_* ones and Scrapy's own)."""
+    settings: dict[str, Any] = {
+        "AUDIT_DB": args.db,
+        "AUDIT_OUT_DIR": args.out,
+        "AUDIT_MAX_PAGES": args.max_pages,
+        "AUDIT_MAX_DEPTH": args.max_depth,
+        "AUDIT_INCLUDE": list(args.include),
+        "AUDIT_EXCLUDE": list(args.exclude),
+        "AUDIT_SITEMAPS": not args.no_sitemaps,
+        "ROBOTSTXT_OBEY": not args.ignore_robots,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": args.concurrency,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(args.concurrency),
+        "DOWNLOAD_TIMEOUT": args.timeout,
+        "CLOSESPIDER_TIMEOUT": args.max_time,
+        "AUDIT_BROWSERS": browser_count(args),
+        "AUDIT_BROWSER_ARGS": list(args.browser_arg),
+        "AUDIT_WEBDRIVER_URL": args.webdriver_url,
+        "AUDIT_STANDARD": args.standard,
+        "AUDIT_BEST_PRACTICES": args.best_practices,
+        "AUDIT_SCREENSHOTS": not args.no_screenshots,
+        "AUDIT_PAGE_TIMEOUT": max(10, args.timeout),
+    }
+    if args.user_agent:
+        settings["USER_AGENT"] = args.user_agent
+    if args.verbose:
+        settings["LOG_LEVEL"] = "INFO"
+    return settings
+
+
+def _check_browser_available(args: argparse.Namespace, n: int) -> None:
+    if n == 0 or args.webdriver_url:
+        return
+    chromium, driver = find_chromium()
+    if not chromium or not driver:
+        raise UserError(
+            "browser audits need Chromium and ChromeDriver (Debian/Ubuntu: 'apt-get install chromium "
+            "chromium-driver'); install them, or pass --no-browser for static checks only."
+        )
+
+
+def run_crawl(url: str, args: argparse.Namespace) -> CrawlResult:
+    """Crawl and audit `url` in this process, store the run, write the reports."""
+    from crawler.urls import BadURL, origin_of, validate_start_url
+
+    try:
+        start_url = validate_start_url(url)
+    except BadURL as exc:
+        raise UserError(str(exc)) from None
+    overrides = scrapy_settings(args)
+    _check_browser_available(args, overrides["AUDIT_BROWSERS"])
+
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from crawler.pipelines import versions
+    from crawler.spiders.site import SiteSpider
+    from crawler.storage import Store, StoreError
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.update(overrides, priority="cmdline")
+    pipelines = dict(settings.getdict("ITEM_PIPELINES"))
+    if overrides["AUDIT_BROWSERS"] > 0:
+        pipelines["crawler.browser_pipeline.BrowserAuditPipeline"] = 300
+    settings.set("ITEM_PIPELINES", pipelines, priority="cmdline")
+
+    try:
+        store = Store(args.db)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    from crawler.pipelines import audit_settings
+
+    run_id = store.start_run(origin_of(start_url), start_url, {}, versions())
+    settings.set("AUDIT_RUN_ID", run_id, priority="cmdline")
+    store.conn.execute(
+        "UPDATE runs SET settings = ? WHERE id = ?",
+        (__import__("json").dumps(audit_settings(settings), sort_keys=True), run_id),
+    )
+    if not args.quiet:
+        print(f"Crawling {start_url} (run {run_id}; at most {args.max_pages} pages)...", file=sys.stderr)
+    started = time.monotonic()
+    settings.set("LOG_INSTALL_ROOT_HANDLER", bool(args.verbose), priority="cmdline")
+    process = CrawlerProcess(settings)
+    process.crawl(SiteSpider, url=start_url)
+    process.start()  # blocks until the crawl ends; Ctrl-C stops it gracefully (spider closes as "shutdown")
+    seconds = time.monotonic() - started
+
+    run = store.get_run(run_id) or {}
+    if run.get("status") == "running":  # forced stop (second Ctrl-C) before the spider could close
+        store.finish_run(run_id, "interrupted")
+    run, pages, findings = store.load_run(run_id)
+    _raise_for_start_page(start_url, pages, store, run_id)
+    report = _build_report(run, pages, findings)
+    written = _write_reports(report, args.out, args.format)
+    store.close()
+    audited = sum(1 for p in pages if p["status"] and 200 <= p["status"] < 300 and _is_html_type(p["content_type"]))
+    problems = len({f["check_id"] for f in findings if f["outcome"] == "fail"})
+    return CrawlResult(run_id, run["status"], len(pages), audited, seconds, written, problems)
+
+
+def _is_html_type(ct: str) -> bool:
+    return ct.split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml", "")
+
+
+def _raise_for_start_page(start_url: str, pages: list[dict[str, Any]], store: Any, run_id: int) -> None:
+    """One clear sentence when the site could not be crawled at all."""
+    start = next((p for p in pages if p["found_via"] == "start"), None)
+    message = None
+    if start is None:
+        message = f"{start_url} was not crawled (the crawl stopped before the start page was fetched)."
+    elif start["error"] and "robots.txt" in start["error"]:
+        message = (f"the robots.txt of {start_url} forbids crawling it; for a site you own (e.g. staging) "
+                   f"pass --ignore-robots.")
+    elif start["error"] and start["status"] is None:
+        message = f"cannot reach {start_url}: {start['error']}."
+    elif start["status"] is not None and start["status"] >= 400:
+        message = f"the start page {start_url} answered HTTP {start['status']}, so there is nothing to audit."
+    elif start["error"]:
+        message = f"the start page {start_url} {start['error']}."
+    elif not _is_html_type(start["content_type"]) or not any(
+        p["status"] and 200 <= p["status"] < 300 and _is_html_type(p["content_type"]) for p in pages
+    ):
+        kind = start["content_type"].split(";")[0] or "of an unknown type"
+        message = f"the start page {start_url} is not an HTML page (it is {kind}), so there is nothing to audit."
+    if message:
+        store.finish_run(run_id, "failed")
+        store.close()
+        raise UserError(message)
+
+
+def _build_report(run: dict, pages: list, findings: list) -> Any:
+    from reports.aggregate import build_report
+
+    return build_report(run, pages, findings)
+
+
+def _write_reports(report: Any, out_dir: str, formats: list[str] | None) -> dict[str, str]:
+    from reports.writers import write_all
+
+    try:
+        os.makedirs(out_dir, exist_ok=True)
+        return {k: os.path.abspath(v) for k, v in write_all(report, out_dir, tuple(formats or ("html", "json"))).items()}
+    except OSError as exc:
+        raise UserError(f"cannot write the report to {out_dir}: {exc.strerror or exc}.") from None
+
+
+def _print_result(result: CrawlResult, quiet: bool) -> None:
+    if not quiet:
+        rate = result.pages / result.seconds if result.seconds > 0 else 0.0
+        state = "" if result.status == "finished" else f" ({result.status}: partial results)"
+        print(
+            f"Run {result.run_id}{state}: {result.pages} URLs fetched, {result.audited} HTML pages audited in "
+            f"{result.seconds:.1f} s ({rate:.1f} pages/s); {result.problems} kinds of problem found.",
+            file=sys.stderr,
+        )
+    for path in result.reports.values():
+        print(path)
+
+
+def _exit_code(result: CrawlResult) -> int:
+    return EXIT_INTERRUPTED if result.status == "interrupted" else EXIT_OK
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    result = run_crawl(args.url, args)
+    _print_result(result, args.quiet)
+    return _exit_code(result)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from crawler.devserver import DEMO_SITE, serve
+
+    try:
+        server_cm = serve(DEMO_SITE, port=args.port)
+        server = server_cm.__enter__()
+    except OSError as exc:
+        raise UserError(f"cannot serve the demo site on 127.0.0.1:{args.port}: {exc.strerror or exc}.") from None
+    try:
+        if not args.quiet:
+            print(f"Serving the bundled demo site at {server.base_url}/", file=sys.stderr)
+        result = run_crawl(server.base_url + "/", args)
+    finally:
+        server_cm.__exit__(None, None, None)
+    _print_result(result, args.quiet)
+    return _exit_code(result)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from crawler.storage import Store, StoreError
+
+    if not os.path.exists(args.db):
+        raise UserError(f"there is no history database at {args.db}: run 'empathy-audit crawl URL' first.")
+    try:
+        store = Store(args.db)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    ids = store.run_ids()
+    if not ids:
+        raise UserError(f"the history database {args.db} holds no runs yet.")
+    if args.run == "latest":
+        run_id = ids[-1]
+    else:
+        try:
+            run_id = int(args.run)
+        except ValueError:
+            raise UserError(f"{args.run!r} is not a run id: give a number or 'latest'.") from None
+        if run_id not in ids:
+            raise UserError(f"there is no run {run_id} in {args.db} (runs {ids[0]} to {ids[-1]} exist).")
+    run, pages, findings = store.load_run(run_id)
+    store.close()
+    written = _write_reports(_build_report(run, pages, findings), args.out, args.format)
+    for path in written.values():
+        print(path)
+    return EXIT_OK
+
+
+def cmd_checks(args: argparse.Namespace) -> int:
+    from audits.registry import get, select
+
+    if args.explain:
+        for check_id in args.explain:
+            chk = get(check_id)
+            if chk is None:
+                raise UserError(f"there is no check {check_id!r}: 'empathy-audit checks' lists them.")
+            print(f"{chk.id}: {chk.title}")
+            print(f"  severity {chk.severity}; kind {chk.kind}; WCAG {', '.join(chk.wcag) or 'best practice'}; "
+                  f"personas {', '.join(chk.personas)}")
+            print()
+            print(chk.doc)
+            print()
+        return EXIT_OK
+    for chk in select():
+        print(f"{chk.id:28} {chk.kind:8} {chk.severity:9} {','.join(chk.wcag) or 'best-practice':16} {chk.title}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

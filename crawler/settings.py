@@ -1,0 +1,64 @@
+"""Scrapy settings for empathy-audit: polite crawl defaults and the AUDIT_* settings the pipelines read."""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "empathy-audit"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "empathy-audit/0.1 (+accessibility audit; https://pypi.org/project/empathy-audit/)"
+
+# Politeness: obey robots.txt, a per-host cap, AutoThrottle adapting to the server's latency.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.25
+AUTOTHROTTLE_MAX_DELAY = 10.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+DOWNLOAD_TIMEOUT = 20
+RETRY_TIMES = 1
+REDIRECT_MAX_TIMES = 10
+# A page is audited from its HTML; never hold more than this per response (a site that streams forever ends here).
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+# Every status reaches the spider: a 404 is itself a finding.
+HTTPERROR_ALLOW_ALL = True
+# Depth and page caps are enforced by the spider itself (sitemap seeds count as depth 1).
+DEPTH_LIMIT = 0
+DEPTH_PRIORITY = 1  # breadth-first: the pages closest to home are audited first when a cap stops the crawl
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+LOG_LEVEL = os.environ.get("EMPATHY_AUDIT_LOG_LEVEL", "WARNING")
+# Items are scheduled a few at a time, so slow browser audits push back on fetching instead of piling up pages.
+CONCURRENT_ITEMS = 8
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.StaticAuditPipeline": 100,
+    "crawler.pipelines.LinkIntegrityPipeline": 150,
+    "crawler.pipelines.StoragePipeline": 900,
+}
+
+# --- empathy-audit ---------------------------------------------------------------------------------------
+AUDIT_DB = ".empathy-audit/history.db"  # SQLite file (every run is kept)
+AUDIT_OUT_DIR = "out"  # report.html, report.json, screenshots/
+AUDIT_MAX_PAGES = 500  # HTML and non-HTML URLs fetched as pages, at most
+AUDIT_MAX_DEPTH = 10  # clicks from the start page
+AUDIT_INCLUDE: list[str] = []  # regexes; when given, only matching URLs are crawled (the start URL always is)
+AUDIT_EXCLUDE: list[str] = []  # regexes; matching URLs are never crawled
+AUDIT_SITEMAPS = True  # seed from robots.txt Sitemap: lines and /sitemap.xml
+AUDIT_BROWSERS = 0  # Chromium instances for browser audits; 0 = static checks only
+AUDIT_BROWSER_ARGS: list[str] = []
+AUDIT_WEBDRIVER_URL = None
+AUDIT_STANDARD = "wcag22aa"
+AUDIT_BEST_PRACTICES = False
+AUDIT_SCREENSHOTS = True
+AUDIT_PAGE_TIMEOUT = 30

@@ -1,0 +1,271 @@
+"""SiteSpider: crawls one site (its host and www. twin) from a start URL, links and sitemaps; it only crawls."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any, AsyncIterator, Iterator
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response, TextResponse
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.internet.error import (
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
+from twisted.python.failure import Failure
+
+from crawler.items import PageItem
+from crawler.urls import canonicalize, host_of, origin_of, scope_hosts, validate_start_url
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+KEPT_HEADERS = (
+    "content-type",
+    "content-length",
+    "content-encoding",
+    "cache-control",
+    "expires",
+    "etag",
+    "last-modified",
+    "content-language",
+    "x-robots-tag",
+)
+MAX_SITEMAPS = 50
+# Links that never lead to a page: other schemes, and the usual destructive or session-ending paths.
+_SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "sms:", "ftp:", "file:", "blob:")
+_LOGOUT = re.compile(r"/(log-?out|sign-?out|logoff)\b", re.IGNORECASE)
+
+
+def describe_failure(failure: Failure, timeout: float) -> str:
+    """One sentence for a request that got no usable response."""
+    exc = failure.value
+    if isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc).lower():
+        return "blocked by robots.txt"
+    if isinstance(exc, IgnoreRequest):
+        return f"not fetched: {exc}" if str(exc) else "not fetched"
+    if isinstance(exc, DNSLookupError):
+        return "the host name does not resolve (DNS lookup failed)"
+    if isinstance(exc, ConnectionRefusedError):
+        return "the server refused the connection"
+    if isinstance(exc, (TimeoutError, TCPTimedOutError)):
+        return f"no answer within {timeout:g} s"
+    name = type(exc).__name__
+    text = str(exc).strip()
+    if "maxsize" in text.lower() or "cancelled" in text.lower() and "size" in text.lower():
+        return "the response was larger than the download limit and was cut off"
+    return f"the request failed ({name}{': ' + text[:200] if text else ''})"
+
+
+class SiteSpider(scrapy.Spider):
+    name = "site"
+
+    def __init__(self, url: str | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.start_url = validate_start_url(url or "")
+        self.hosts = scope_hosts(self.start_url)
+        self.allowed_domains = sorted(self.hosts)
+        self.seen: set[str] = set()
+        self.sitemaps_seen: set[str] = set()
+        self.pages_scheduled = 0
+        self.pages_capped = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "SiteSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        s = crawler.settings
+        spider.max_pages = s.getint("AUDIT_MAX_PAGES", 500)
+        spider.max_depth = s.getint("AUDIT_MAX_DEPTH", 10)
+        spider.include = [re.compile(p) for p in s.getlist("AUDIT_INCLUDE")]
+        spider.exclude = [re.compile(p) for p in s.getlist("AUDIT_EXCLUDE")]
+        spider.use_sitemaps = s.getbool("AUDIT_SITEMAPS", True)
+        spider.timeout = s.getfloat("DOWNLOAD_TIMEOUT", 20)
+        return spider
+
+    # --- scheduling ------------------------------------------------------------------------------------------
+
+    def in_scope(self, url: str) -> bool:
+        if not url.startswith(("http://", "https://")):
+            return False
+        if host_of(url) not in self.hosts:
+            return False
+        if self.exclude and any(p.search(url) for p in self.exclude):
+            return False
+        if self.include and url != self.start_url and not any(p.search(url) for p in self.include):
+            return False
+        return True
+
+    def page_request(
+        self, url: str, depth: int, via: str, referrer: str | None = None, priority: float | None = None
+    ) -> Request | None:
+        """A request for a page, or None when it is out of scope, seen, too deep or over the page cap."""
+        if url.lower().startswith(_SKIP_SCHEMES):
+            return None
+        url = canonicalize(url)
+        if url in self.seen or not self.in_scope(url) or _LOGOUT.search(url):
+            return None
+        if depth > self.max_depth:
+            return None
+        if self.pages_scheduled >= self.max_pages:
+            self.pages_capped += 1
+            self.crawler.stats.inc_value("audit/pages_not_crawled_page_cap")
+            return None
+        self.seen.add(url)
+        self.pages_scheduled += 1
+        meta = {"page_url": url, "page_depth": depth, "found_via": via, "referrer_page": referrer}
+        if priority is not None:
+            meta["sitemap_priority"] = priority
+        return Request(
+            url,
+            callback=self.parse_page,
+            errback=self.page_failed,
+            meta=meta,
+            priority=-depth,
+            dont_filter=True,  # our own seen-set has already de-duplicated canonical URLs
+        )
+
+    async def start(self) -> AsyncIterator[Any]:
+        req = self.page_request(self.start_url, 0, "start")
+        if req is not None:
+            req.priority = 100
+            yield req
+        if self.use_sitemaps:
+            origin = origin_of(self.start_url)
+            yield Request(
+                f"{origin}/robots.txt",
+                callback=self.parse_robots,
+                errback=self.ignore_failure,
+                priority=50,
+                dont_filter=True,
+                meta={"dont_obey_robotstxt": True},
+            )
+            yield self.sitemap_request(f"{origin}/sitemap.xml")
+
+    # --- pages -----------------------------------------------------------------------------------------------
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        meta = response.meta
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").strip()
+        item = PageItem(
+            url=meta["page_url"],
+            final_url=response.url,
+            status=response.status,
+            content_type=content_type,
+            depth=meta["page_depth"],
+            found_via=meta["found_via"],
+            referrer=meta.get("referrer_page"),
+            sitemap_priority=meta.get("sitemap_priority"),
+            headers={
+                k.decode("latin-1").lower(): response.headers.get(k, b"").decode("latin-1")
+                for k in response.headers.keys()
+                if k.decode("latin-1").lower() in KEPT_HEADERS
+            },
+            redirect_chain=[canonicalize(u) for u in meta.get("redirect_urls", [])],
+            fetched_at=time.time(),
+        )
+        final = canonicalize(response.url)
+        if final != item.url:
+            if meta["found_via"] == "start" and host_of(final) not in self.hosts:
+                # The start URL moved to another host (brand.com -> www.brand.co.uk): that host is the site.
+                self.hosts |= scope_hosts(final)
+                self.allowed_domains = sorted(self.hosts)
+            if host_of(final) not in self.hosts:
+                item.error = f"redirects out of the site to {final}"
+                yield item
+                return
+            if final in self.seen:
+                item.error = None  # the page itself is audited under its own URL
+                item.content_type = content_type
+                yield item
+                return
+            self.seen.add(final)
+        mime = content_type.split(";")[0].strip().lower()
+        is_html = isinstance(response, TextResponse) and (
+            mime in HTML_TYPES or (not mime and response.text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")))
+        )
+        if not is_html or not (200 <= response.status < 300):
+            yield item
+            return
+        item.html = response.text
+        item.title = " ".join((response.xpath("//head/title/text()").get() or "").split())
+        yield item
+        if meta.get("found_via") == "start" or "noindex" not in item.headers.get("x-robots-tag", ""):
+            for href in response.xpath("//a[@href]/@href | //area[@href]/@href").getall():
+                href = href.strip()
+                if not href or href.startswith("#") or href.lower().startswith(_SKIP_SCHEMES):
+                    continue
+                try:
+                    absolute = response.urljoin(href)
+                except ValueError:
+                    continue
+                req = self.page_request(absolute, item.depth + 1, "link", referrer=item.url)
+                if req is not None:
+                    yield req
+
+    def page_failed(self, failure: Failure) -> Iterator[PageItem]:
+        request = failure.request
+        meta = request.meta
+        yield PageItem(
+            url=meta["page_url"],
+            final_url=request.url,
+            status=None,
+            depth=meta["page_depth"],
+            found_via=meta["found_via"],
+            referrer=meta.get("referrer_page"),
+            sitemap_priority=meta.get("sitemap_priority"),
+            error=describe_failure(failure, self.timeout),
+            fetched_at=time.time(),
+        )
+
+    # --- sitemaps --------------------------------------------------------------------------------------------
+
+    def sitemap_request(self, url: str) -> Request:
+        self.sitemaps_seen.add(url)
+        return Request(url, callback=self.parse_sitemap, errback=self.ignore_failure, priority=40, dont_filter=True)
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        if response.status != 200 or not isinstance(response, TextResponse):
+            return
+        for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+            if host_of(url) in self.hosts and url not in self.sitemaps_seen and len(self.sitemaps_seen) < MAX_SITEMAPS:
+                yield self.sitemap_request(url)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        if response.status != 200:
+            return
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            try:
+                body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+            except Exception:
+                self.logger.info("sitemap %s is not valid gzip; skipped", response.url)
+                return
+        try:
+            sitemap = Sitemap(body)
+        except Exception:
+            self.logger.info("sitemap %s is not valid XML; skipped", response.url)
+            return
+        if sitemap.type == "sitemapindex":
+            for entry in sitemap:
+                loc = entry.get("loc", "").strip()
+                if loc and host_of(loc) in self.hosts and loc not in self.sitemaps_seen:
+                    if len(self.sitemaps_seen) < MAX_SITEMAPS:
+                        yield self.sitemap_request(loc)
+        elif sitemap.type == "urlset":
+            for entry in sitemap:
+                loc = entry.get("loc", "").strip()
+                if not loc:
+                    continue
+                try:
+                    priority = float(entry["priority"]) if "priority" in entry else None
+                except ValueError:
+                    priority = None
+                req = self.page_request(loc, 1, "sitemap", priority=priority)
+                if req is not None:
+                    yield req
+
+    def ignore_failure(self, failure: Failure) -> None:
+        self.logger.debug("ignored: %s (%s)", failure.request.url, failure.value)
