@@ -36,7 +36,7 @@ def css_path(el: Tag) -> str:
         else:
             siblings = [s for s in parent.find_all(name, recursive=False)]
             if len(siblings) > 1:
-                parts.append(f"{name}:nth-of-type({siblings.index(node) + 1})")
+                parts.append(f"{name}:nth-of-type({next(i for i, s in enumerate(siblings) if s is node) + 1})")
             else:
                 parts.append(name)
         node = parent if isinstance(parent, Tag) else None

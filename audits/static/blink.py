@@ -1,0 +1,36 @@
+"""blink: no <blink> elements."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from audits.accname import is_hidden
+from audits.artifacts import StaticPage
+from audits.model import Finding, Kind, Persona, Severity
+from audits.registry import check
+
+
+@check(
+    id="blink",
+    title="No text blinks",
+    failure_title="Text blinks",
+    kind=Kind.STATIC,
+    severity=Severity.SERIOUS,
+    wcag=("2.2.2",),
+    personas=(Persona.LOW_VISION, Persona.COGNITIVE),
+    how_to_fix="Remove the <blink> element; emphasise with <strong> and styling that does not move.",
+)
+def blink(page: StaticPage) -> Iterator[Finding]:
+    """What it checks: `<blink>` elements that are not hidden. Current browsers no longer animate them, but
+    older ones and some readers do, and nothing lets a visitor stop the blinking.
+    Who it affects: visitors with low vision or attention and reading difficulties cannot read or ignore blinking
+    text; it cannot be paused.
+    How to fix: replace `<blink>` with static emphasis.
+    References: WCAG 2.2.2 Pause, Stop, Hide (failure F47); axe-core rule blink.
+    """
+    for el in page.soup.find_all("blink"):
+        if not is_hidden(el):
+            yield page.finding(
+                el,
+                "This text is marked to blink (<blink>) and cannot be paused: it is hard to read and distracting.",
+            )

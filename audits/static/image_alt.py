@@ -1,0 +1,51 @@
+"""image-alt: every <img> has a text alternative (alt, or a name from ARIA or title) or is marked decorative."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from audits.accname import PRESENTATIONAL_ROLES, accessible_name, is_hidden, role_of
+from audits.artifacts import StaticPage
+from audits.model import Finding, Kind, Persona, Severity
+from audits.registry import check
+from audits.static._describe import file_name
+
+
+@check(
+    id="image-alt",
+    title="Images have a text alternative",
+    failure_title="Images have no text alternative",
+    kind=Kind.STATIC,
+    severity=Severity.CRITICAL,
+    wcag=("1.1.1",),
+    personas=(Persona.SCREEN_READER, Persona.LOW_VISION, Persona.SLOW_CONNECTION),
+    how_to_fix='Give every <img> an alt attribute: words that do the image\'s job ("Search", "Acme logo"), '
+    'or alt="" when the image is decoration.',
+)
+def image_alt(page: StaticPage) -> Iterator[Finding]:
+    """What it checks: every <img> that assistive technology can reach has an `alt` attribute, or a name from
+    `aria-labelledby`, `aria-label` or `title`, or `role="none"`/`"presentation"`. `alt=""` passes: it marks a
+    decorative image. Images hidden with `hidden`, `aria-hidden="true"` or inline `display:none`, and images inside
+    <noscript> or <template>, are skipped. role none/presentation is ignored on a focusable image or one with
+    global ARIA attributes, as browsers ignore it.
+    Who it affects: screen readers skip such an image or read out its file name; when images fail to load on a
+    slow connection, the alt text is what shows in their place.
+    How to fix: write alt text that does the image's job in the page (not "image of…"); use `alt=""` for
+    decoration, and never leave `alt` out.
+    References: WCAG 1.1.1 Non-text Content (technique H37); HTML-AAM img name computation; axe-core rule image-alt;
+    ACT rule 23a2a8.
+    """
+    for img in page.soup.find_all("img"):
+        if img.has_attr("alt") or is_hidden(img):
+            continue
+        if role_of(img) in PRESENTATIONAL_ROLES:
+            continue
+        if accessible_name(img):
+            continue
+        name = file_name(img.get("src"))
+        where = f" (“{name}”)" if name else ""
+        yield page.finding(
+            img,
+            f"Screen readers skip this image or read out its file name{where}: it has no alt text. "
+            "If it fails to load, nothing says what was there.",
+        )

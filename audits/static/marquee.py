@@ -1,0 +1,37 @@
+"""marquee: no <marquee> elements."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from audits.accname import is_hidden
+from audits.artifacts import StaticPage
+from audits.model import Finding, Kind, Persona, Severity
+from audits.registry import check
+
+
+@check(
+    id="marquee",
+    title="No text scrolls by itself",
+    failure_title="Text scrolls by itself",
+    kind=Kind.STATIC,
+    severity=Severity.SERIOUS,
+    wcag=("2.2.2",),
+    personas=(Persona.LOW_VISION, Persona.COGNITIVE),
+    how_to_fix="Replace the <marquee> with static text, or a carousel that has a visible pause button.",
+)
+def marquee(page: StaticPage) -> Iterator[Finding]:
+    """What it checks: `<marquee>` elements that are not hidden. Browsers still scroll their content, with no way
+    for the visitor to pause or stop it.
+    Who it affects: visitors with low vision (magnified text runs off the screen) and with attention or reading
+    difficulties cannot read moving text.
+    How to fix: show the text statically; any moving content needs pause/stop controls.
+    References: WCAG 2.2.2 Pause, Stop, Hide; axe-core rule marquee.
+    """
+    for el in page.soup.find_all("marquee"):
+        if not is_hidden(el):
+            yield page.finding(
+                el,
+                "This text scrolls across the screen (<marquee>) and cannot be paused: people who read slowly or "
+                "zoom in cannot read it.",
+            )

@@ -1,0 +1,71 @@
+"""td-headers-attr: a cell's headers attribute only names header cells of the same table."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from bs4 import Tag
+
+from audits.accname import PRESENTATIONAL_ROLES, attr_text, explicit_role, is_hidden, is_inert_container
+from audits.artifacts import StaticPage
+from audits.model import Finding, Kind, Persona, Severity
+from audits.registry import check
+from audits.static._describe import shorten
+
+
+def own_cells(table: Tag) -> list[Tag]:
+    """The td/th cells of `table` itself, not of tables nested in it."""
+    return [c for c in table.find_all(["td", "th"]) if c.find_parent("table") is table]
+
+
+@check(
+    id="td-headers-attr",
+    title="Cells' headers attributes point at header cells of the same table",
+    failure_title="Cells' headers attributes point at the wrong cells",
+    kind=Kind.STATIC,
+    severity=Severity.SERIOUS,
+    wcag=("1.3.1",),
+    personas=(Persona.SCREEN_READER,),
+    how_to_fix="Make every id in a cell's headers attribute the id of a <th> in the same table (not the cell "
+    "itself), or use scope on the <th> cells instead.",
+)
+def td_headers_attr(page: StaticPage) -> Iterator[Finding]:
+    """What it checks: in each table (not role none/presentation), every `<td>`/`<th>` with a non-blank `headers`
+    attribute names only ids of `<th>` cells of the same table (nested tables are separate), and not its own id.
+    HTML requires the ids to belong to th elements of the same table; axe-core applies the same rule. Hidden
+    cells are skipped; a blank `headers` attribute needs a person to review and is not reported.
+    Who it affects: screen readers announce the wrong headers for a data cell, or none, so figures lose their
+    meaning.
+    How to fix: point `headers` at the `id` of each `<th>` that labels the cell, or drop `headers` and use
+    `<th scope="col">` / `<th scope="row">` for simple tables.
+    References: WCAG 1.3.1 Info and Relationships (technique H43); HTML table processing model (headers
+    attribute); axe-core rule td-headers-attr; ACT rule a25f45.
+    """
+    for table in page.soup.find_all("table"):
+        if is_inert_container(table) or explicit_role(table) in PRESENTATIONAL_ROLES:
+            continue
+        cells = own_cells(table)
+        header_ids = {attr_text(c, "id") for c in cells if c.name == "th" and attr_text(c, "id")}
+        for cell in cells:
+            tokens = (attr_text(cell, "headers") or "").split()
+            if not tokens or is_hidden(cell):
+                continue
+            own_id = (attr_text(cell, "id") or "").strip()
+            if own_id and own_id in tokens:
+                yield page.finding(
+                    cell,
+                    "Screen readers announce this cell as its own header: its headers attribute names the cell "
+                    f"itself (“{shorten(own_id, 40)}”).",
+                    headers=tokens,
+                )
+                continue
+            bad = [t for t in tokens if t not in header_ids]
+            if bad:
+                names = ", ".join(f"“{shorten(t, 30)}”" for t in bad[:3])
+                yield page.finding(
+                    cell,
+                    f"Screen readers cannot announce this cell's headers: its headers attribute names {names}, "
+                    "which is not a header cell (<th>) of this table.",
+                    headers=tokens,
+                    missing=bad,
+                )
