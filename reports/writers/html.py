@@ -1,0 +1,89 @@
+"""report.html: one self-contained, accessible page rendered from Jinja templates (autoescaped, no JavaScript)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from reports.aggregate import SEVERITIES, Report, http_url
+
+FILENAME = "report.html"
+TEMPLATE = "report.html.j2"
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+MAX_ELEMENTS_SHOWN = 25  # per problem and page; report.json has them all
+
+_env: Environment | None = None
+
+
+def environment() -> Environment:
+    """The Jinja environment: autoescape on for every template (.html, .j2, strings), undefined names are errors."""
+    global _env
+    if _env is None:
+        env = Environment(
+            loader=FileSystemLoader(str(TEMPLATES_DIR)),
+            autoescape=select_autoescape(
+                enabled_extensions=("html", "htm", "xml", "j2"),
+                default_for_string=True,
+                default=True,
+            ),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        env.globals.update(http_url=http_url, severities=[str(s) for s in SEVERITIES])
+        env.filters.update(when=format_when, plural=plural, duration=duration)
+        _env = env
+    return _env
+
+
+def _parse(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def format_when(value: Any) -> str:
+    """'2025-11-25 20:38 UTC' from an ISO-8601 string; the string itself when it does not parse; '—' for None."""
+    dt = _parse(value)
+    if dt is None:
+        return str(value) if value else "—"
+    if dt.tzinfo is not None and dt.utcoffset() == timezone.utc.utcoffset(None):
+        return dt.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return dt.strftime("%Y-%m-%d %H:%M:%S") + (dt.strftime(" %z") if dt.tzinfo else "")
+
+
+def duration(run: Any) -> str:
+    """'3 min 12 s' between a run's start and finish, or '' when either is missing."""
+    start, end = _parse(run.started_at), _parse(run.finished_at)
+    if start is None or end is None or (start.tzinfo is None) != (end.tzinfo is None):
+        return ""
+    seconds = int((end - start).total_seconds())
+    if seconds < 0:
+        return ""
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    parts = ([f"{h} h"] if h else []) + ([f"{m} min"] if m else []) + [f"{s} s"]
+    return " ".join(parts)
+
+
+def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 page', '3 pages'."""
+    return f"{n} {singular if n == 1 else (plural_form or singular + 's')}"
+
+
+def render(report: Report) -> str:
+    return environment().get_template(TEMPLATE).render(report=report, max_elements=MAX_ELEMENTS_SHOWN)
+
+
+def write(report: Report, path: str | Path) -> Path:
+    """Write report.html to `path` (UTF-8); returns the path."""
+    path = Path(path)
+    path.write_text(render(report), encoding="utf-8")
+    return path

@@ -1,0 +1,155 @@
+"""Builders for the report tests: runs, pages and findings in the shapes storage returns, checks, a PNG."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from typing import Any
+
+from audits.model import Check, Kind, Persona, Severity
+
+SITE = "http://127.0.0.1:8000"
+
+
+def make_run(**kw: Any) -> dict[str, Any]:
+    run: dict[str, Any] = {
+        "id": 42,
+        "site": SITE,
+        "start_url": SITE + "/",
+        "started_at": "2025-11-25T10:00:00+00:00",
+        "finished_at": "2025-11-25T10:03:12+00:00",
+        "status": "finished",
+        "settings": {"AUDIT_MAX_PAGES": 500, "AUDIT_MAX_DEPTH": 10},
+        "versions": {"empathy_audit": "0.1.0", "scrapy": "2.13.3", "python": "3.12.3", "axe_core": None, "chromium": None},
+        "stats": {"pages": 3},
+    }
+    run.update(kw)
+    return run
+
+
+def make_page(path: str, **kw: Any) -> dict[str, Any]:
+    url = SITE + path
+    page: dict[str, Any] = {
+        "url": url,
+        "final_url": url,
+        "status": 200,
+        "content_type": "text/html; charset=utf-8",
+        "depth": 1,
+        "title": f"Title of {path}",
+        "found_via": "link",
+        "inbound_links": 1,
+        "error": None,
+        "redirect_chain": [],
+        "browser": None,
+    }
+    page.update(kw)
+    return page
+
+
+def make_finding(check_id: str, path_or_url: str, selector: str = "html", **kw: Any) -> dict[str, Any]:
+    url = path_or_url if "://" in path_or_url or ":" in path_or_url.split("/")[0] else SITE + path_or_url
+    f: dict[str, Any] = {
+        "check_id": check_id,
+        "url": url,
+        "selector": selector,
+        "snippet": "",
+        "message": f"{check_id} fails here",
+        "severity": "serious",
+        "outcome": "fail",
+        "sources": ["static"],
+        "data": {},
+    }
+    f.update(kw)
+    return f
+
+
+def _noop(*_: Any) -> None:
+    return None
+
+
+CHECKS = {
+    c.id: c
+    for c in (
+        Check(
+            id="image-alt",
+            title="Images have a text alternative",
+            failure_title="Images have no text alternative",
+            kind=Kind.STATIC,
+            severity=Severity.CRITICAL,
+            wcag=("1.1.1",),
+            personas=(Persona.SCREEN_READER, Persona.SLOW_CONNECTION),
+            func=_noop,
+            how_to_fix="Give every meaningful image an alt attribute that says what it shows.",
+        ),
+        Check(
+            id="link-name",
+            title="Links have a name",
+            failure_title="Links have no name",
+            kind=Kind.STATIC,
+            severity=Severity.SERIOUS,
+            wcag=("2.4.4", "4.1.2"),
+            personas=(Persona.SCREEN_READER,),
+            func=_noop,
+        ),
+        Check(
+            id="heading-order",
+            title="Heading levels go up one at a time",
+            failure_title="Heading levels skip",
+            kind=Kind.STATIC,
+            severity=Severity.MODERATE,
+            wcag=(),
+            personas=(Persona.SCREEN_READER, Persona.COGNITIVE),
+            func=_noop,
+            best_practice=True,
+        ),
+        Check(
+            id="color-contrast",
+            title="Text has enough contrast",
+            failure_title="Text has too little contrast",
+            kind=Kind.BROWSER,
+            severity=Severity.SERIOUS,
+            wcag=("1.4.3",),
+            personas=(Persona.LOW_VISION, Persona.COLOUR_VISION),
+            func=_noop,
+        ),
+    )
+}
+
+
+def png_bytes(width: int = 4, height: int = 2) -> bytes:
+    """A valid RGB PNG (no Pillow needed)."""
+    raw = b"".join(b"\x00" + bytes([200, 30, 30] * width) for _ in range(height))
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+
+def sample_inputs() -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """A small finished run: 6 pages (one PDF, one 404, one robots-blocked, one redirect) and mixed findings."""
+    pages = [
+        make_page("/", depth=0, found_via="start", title="Home", browser={"audited": True, "error": None}),
+        make_page("/a", browser={"audited": True, "error": None}),
+        make_page("/b", final_url=SITE + "/b2", redirect_chain=[SITE + "/b"], browser={"audited": False, "error": "timed out"}),
+        make_page("/doc.pdf", content_type="application/pdf", title=None),
+        make_page("/gone", status=404, title="Not found", depth=2),
+        make_page("/private", status=None, content_type=None, title=None, error="blocked by robots.txt"),
+    ]
+    findings = [
+        make_finding("image-alt", "/", "main > img:nth-of-type(10)", snippet='<img src="b.png">', severity="critical"),
+        make_finding("image-alt", "/", "main > img:nth-of-type(2)", snippet='<img src="a.png">', severity="critical"),
+        make_finding(
+            "image-alt", "/", "main > img:nth-of-type(2)", snippet='<img src="a.png">', severity="critical", sources=["axe"]
+        ),
+        make_finding("image-alt", "/a", "img", severity="critical"),
+        make_finding("link-name", "/", "nav > a"),
+        make_finding("link-name", "/a", "nav > a"),
+        make_finding("link-name", "/a", "footer > a"),
+        make_finding("heading-order", "/b2", "h4", severity="moderate"),
+        make_finding("color-contrast", "/a", "p.grey", outcome="needs-review", sources=["axe"]),
+        make_finding("link-name", "/b2", "html", outcome="error", message="The check could not run: boom"),
+    ]
+    return make_run(), pages, findings

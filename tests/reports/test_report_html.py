@@ -1,0 +1,273 @@
+"""report.html: escaping of untrusted data, the report's own accessibility, banners and the empty run."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from reports.aggregate import build_report
+from reports.writers import html as html_writer
+from tests.reports.report_factories import SITE, make_finding, make_page, make_run, png_bytes
+
+CSS = Path(html_writer.TEMPLATES_DIR) / "report.css"
+
+
+def render(run=None, pages=(), findings=(), lookup=None) -> str:
+    return html_writer.render(build_report(run or make_run(), list(pages), list(findings), lookup=lookup))
+
+
+@pytest.fixture
+def sample_html(sample, lookup) -> str:
+    return html_writer.render(build_report(*sample, lookup=lookup))
+
+
+# --- untrusted data ------------------------------------------------------------------------------------------
+
+TITLE = "</title><script>alert(1)</script>"
+SNIPPET = "<img src=x onerror=alert(1)>"
+MESSAGE = 'Bad "><svg onload=alert(1)>'
+JS_URL = "javascript:alert(1)"
+
+
+@pytest.fixture
+def hostile_html(lookup, tmp_path) -> str:
+    pages = [
+        make_page("/", title=TITLE, depth=0),
+        make_page("/x", url="javascript:alert(1)", final_url=JS_URL, title='"><svg onload=alert(2)>'),
+        make_page("/r", redirect_chain=[JS_URL, SITE + "/r"], final_url="JAVASCRIPT:alert(3)"),
+    ]
+    findings = [
+        make_finding("image-alt", "/", "img[onerror]", snippet=SNIPPET, message=MESSAGE),
+        make_finding("<script>alert(4)</script>", JS_URL, "a", snippet="<script>alert(5)</script>", message=MESSAGE),
+        make_finding("link-name", "/", "a", outcome="error", message="<script>alert(6)</script>"),
+    ]
+    return render(make_run(site=SITE, start_url=JS_URL), pages, findings, lookup)
+
+
+def test_untrusted_text_is_escaped(hostile_html):
+    html = hostile_html
+    assert TITLE not in html and "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert SNIPPET not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<svg" not in html and "&lt;svg onload=alert(1)&gt;" in html
+    assert "&#34;&gt;&lt;svg" in html  # the quote is escaped too
+
+
+def test_no_script_no_event_handlers_no_javascript_links(hostile_html):
+    soup = BeautifulSoup(hostile_html, "lxml")
+    assert "<script" not in hostile_html.lower()
+    assert soup.find_all(["script", "svg", "iframe", "object", "embed", "form"]) == []
+    for tag in soup.find_all(True):
+        assert not [a for a in tag.attrs if a.lower().startswith("on")], tag
+    hrefs = [a["href"] for a in soup.find_all(href=True)]
+    assert hrefs and all(h.startswith(("#", "http://", "https://")) for h in hrefs), hrefs
+    assert not any("javascript" in h.lower() for h in hrefs)
+    # the javascript: URL is still shown, as text
+    assert JS_URL in soup.get_text()
+
+
+def test_the_report_is_self_contained(sample_html):
+    soup = BeautifulSoup(sample_html, "lxml")
+    assert soup.find_all("link") == [] and soup.find_all("script") == []
+    assert all(img["src"].startswith("data:image/png;base64,") for img in soup.find_all("img"))
+    assert "@import" not in sample_html and "url(" not in soup.style.get_text()
+    csp = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+    assert csp and "default-src 'none'" in csp["content"] and "script-src" not in csp["content"]
+
+
+def test_templates_autoescape_and_undefined_is_an_error():
+    env = html_writer.environment()
+    for name in ("report.html.j2", "partials/_problem.html.j2", "x.html", "x.j2"):
+        assert env.autoescape(name) is True, name
+    assert env.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"
+    with pytest.raises(Exception, match="undefined"):
+        env.from_string("{{ nope }}").render()
+
+
+def test_templates_never_mark_data_safe():
+    for path in Path(html_writer.TEMPLATES_DIR).rglob("*.j2"):
+        text = path.read_text(encoding="utf-8")
+        assert "|safe" not in text.replace(" ", "") and "Markup(" not in text, path
+
+
+# --- accessibility smoke test ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("variant", ["sample", "empty", "hostile"])
+def test_accessibility_smoke(variant, sample_html, hostile_html):
+    html = {"sample": sample_html, "empty": render(), "hostile": hostile_html}[variant]
+    soup = BeautifulSoup(html, "lxml")
+    assert soup.html.get("lang") == "en"
+    assert soup.title and soup.title.get_text().strip()
+    assert len(soup.find_all("h1")) == 1
+    levels = [int(h.name[1]) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
+    assert levels[0] == 1
+    for before, after in zip(levels, levels[1:]):
+        assert after <= before + 1, f"heading jumps from h{before} to h{after}"
+    for landmark in ("header", "nav", "main", "footer"):
+        assert len(soup.find_all(landmark)) == 1, landmark
+    skip = soup.find("a")
+    assert skip["href"] == "#main" and soup.find(id="main").name == "main"
+    for table in soup.find_all("table"):
+        assert table.caption and table.caption.get_text().strip()
+        for th in table.find_all("th"):
+            assert th.get("scope") in ("col", "row")
+    for img in soup.find_all("img"):
+        assert img.get("alt", "").strip()
+    # every in-page link lands somewhere, and ids are unique
+    ids = [t["id"] for t in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids))
+    for a in soup.find_all("a", href=True):
+        if a["href"].startswith("#"):
+            assert a["href"][1:] in ids, a["href"]
+    # scrollable table regions are keyboard reachable and named
+    for region in soup.select(".table-wrap"):
+        assert region.get("tabindex") == "0" and region.get("role") == "region" and region.get("aria-labelledby")
+    # snippets are code blocks
+    for pre in soup.find_all("pre"):
+        assert pre.code is not None
+
+
+def test_severity_is_written_not_only_coloured(sample_html):
+    soup = BeautifulSoup(sample_html, "lxml")
+    badges = soup.select(".sev")
+    assert badges and all(b.get_text().strip() in ("Critical", "Serious", "Moderate", "Minor") for b in badges)
+
+
+def _luminance(hex_colour: str) -> float:
+    h = hex_colour.lstrip("#")
+    if len(h) == 3:
+        h = "".join(c * 2 for c in h)
+    channels = [int(h[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_colour_pairs_in_the_stylesheet_have_enough_contrast():
+    css = CSS.read_text(encoding="utf-8")
+    pairs = []
+    for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        fg = re.search(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{3,6})", body)
+        bg = re.search(r"background(?:-color)?:\s*(#[0-9a-fA-F]{3,6})", body)
+        if fg and bg:
+            pairs.append((selector.strip(), fg.group(1), bg.group(1)))
+    assert len(pairs) >= 8  # the severities, banner, notice, code, focus...
+    for selector, fg, bg in pairs:
+        assert _contrast(fg, bg) >= 4.5, (selector, fg, bg, round(_contrast(fg, bg), 2))
+    # links and body text on the white page
+    for colour in ("#0b4f9c", "#5a2d82", "#1b1b1b"):
+        assert colour in css and _contrast(colour, "#ffffff") >= 4.5
+
+
+def test_focus_is_visible_and_print_styles_exist():
+    css = CSS.read_text(encoding="utf-8")
+    assert re.search(r"a:focus-visible[^{]*\{[^}]*outline: 3px solid", css)
+    assert "outline: none" not in css.replace("main:focus { outline: none; }", "")
+    assert "@media print" in css
+    assert not re.search(r"(?<![-\w])width:\s*\d+px", css), "no fixed pixel widths (400% zoom)"
+
+
+# --- what the page says ---------------------------------------------------------------------------------------
+
+
+def test_interrupted_run_has_a_partial_results_banner(lookup):
+    html = render(make_run(status="interrupted", finished_at=None), [make_page("/")], [], lookup)
+    soup = BeautifulSoup(html, "lxml")
+    banner = soup.find(id="partial-results")
+    assert banner is not None and "Partial results" in banner.get_text() and "interrupted" in banner.get_text()
+    assert "partial results" in soup.title.get_text()
+    assert "Interrupted: partial results" in soup.header.get_text()
+
+
+def test_finished_run_has_no_banner(sample_html):
+    soup = BeautifulSoup(sample_html, "lxml")
+    assert soup.find(id="partial-results") is None
+    assert "partial" not in soup.title.get_text()
+
+
+def test_empty_run_says_no_problems_found_and_points_to_manual_checks():
+    html = render(make_run(), [make_page("/", depth=0)], [])
+    soup = BeautifulSoup(html, "lxml")
+    text = " ".join(soup.find(id="summary").get_text().split())
+    assert "No problems found by automated checks" in text
+    assert soup.find(id="summary").find("a", href="#manual") is not None
+    manual = " ".join(soup.find(id="manual").get_text().split()).lower()
+    for topic in ("keyboard", "screen-reader", "captions", "alt text", "zoom", "cognitive"):
+        assert topic in manual, topic
+
+
+def test_run_with_no_html_page_does_not_claim_a_clean_site():
+    html = render(make_run(), [make_page("/", status=None, error="the server refused the connection")], [])
+    text = " ".join(BeautifulSoup(html, "lxml").find(id="summary").get_text().split())
+    assert "No HTML page could be audited" in text and "No problems found" not in text
+
+
+def test_header_shows_run_facts_and_static_only(lookup):
+    html = render(make_run(), [make_page("/", browser=None)], [], lookup)
+    header = " ".join(BeautifulSoup(html, "lxml").header.get_text().split())
+    for fact in (SITE, "42", "2025-11-25 10:00:00 UTC", "took 3 min 12 s", "Finished", "Static checks only"):
+        assert fact in header, fact
+    assert "empathy-audit 0.1.0" in header and "Scrapy 2.13.3" in header and "axe-core not used" in header
+
+
+def test_browser_audits_are_reported_when_they_ran(sample_html):
+    header = " ".join(BeautifulSoup(sample_html, "lxml").header.get_text().split())
+    assert "Static checks only" not in header and "browser audits on 2 of 3" in header
+
+
+def test_problems_sections_and_links(sample_html):
+    soup = BeautifulSoup(sample_html, "lxml")
+    problems = soup.select("#problems section.problem")
+    assert [p["id"] for p in problems] == ["problem-image-alt", "problem-link-name", "problem-heading-order"]
+    first = problems[0]
+    assert first.h3.get_text().strip() == "1. Images have no text alternative"
+    assert "Critical" in first.get_text() and "Blind and screen-reader users" in first.get_text()
+    assert first.find("a", href=re.compile("non-text-content")) is not None
+    # problem -> page and page -> problem
+    entry = first.select_one("ul.problem-pages > li")
+    page_row = soup.find(id=entry.a["href"][1:])
+    assert page_row.name == "tr" and page_row.find("a", href="#" + entry["id"]) is not None
+    # needs-review and could-not-check are separate
+    assert soup.select("#needs-review section.problem")[0]["id"] == "review-color-contrast"
+    assert "boom" in soup.find(id="could-not-check").get_text()
+
+
+def test_coverage_sections(sample_html):
+    cov = BeautifulSoup(sample_html, "lxml").find(id="coverage")
+    text = cov.get_text()
+    for fragment in ("/doc.pdf", "application/pdf", "/gone", "404", "blocked by robots.txt", "/b2", "timed out"):
+        assert fragment in text, fragment
+
+
+def test_screenshots_are_embedded(tmp_path, lookup):
+    shot = tmp_path / "shot.png"
+    shot.write_bytes(png_bytes())
+    html = render(make_run(), [make_page("/")], [make_finding("link-name", "/", data={"screenshot": str(shot)})], lookup)
+    img = BeautifulSoup(html, "lxml").find("img", class_="screenshot")
+    assert img["src"].startswith("data:image/png;base64,") and img["alt"]
+
+
+def test_long_element_lists_are_capped_in_html_only(lookup):
+    findings = [make_finding("link-name", "/", f"li:nth-of-type({i})") for i in range(30)]
+    html = render(make_run(), [make_page("/")], findings, lookup)
+    soup = BeautifulSoup(html, "lxml")
+    assert len(soup.select("ol.elements > li")) == html_writer.MAX_ELEMENTS_SHOWN
+    assert "And 5 more on this page" in soup.get_text()
+
+
+def test_the_report_passes_our_own_static_checks(sample_html, hostile_html):
+    from audits.artifacts import StaticPage
+    from audits.model import Kind, Outcome
+    from audits.runner import run_checks
+
+    for html in (sample_html, hostile_html):
+        findings = run_checks(Kind.STATIC, StaticPage(url="file:///report.html", html=html), "file:///report.html")
+        failures = [(f.check_id, f.selector, f.message) for f in findings if f.outcome == Outcome.FAIL]
+        assert failures == []
