@@ -1,0 +1,306 @@
+"""The one mapping table from axe-core to ours: impact -> Severity, tags -> WCAG criteria, rule -> personas.
+
+`findings_from_axe` is a pure function of the artifact `audits.gather.axe.AxePage` (no browser), and
+`merge_findings` keeps one finding per barrier when a static check and axe saw the same element.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from typing import Any, Iterable
+
+from audits.model import Finding, Outcome, Persona, Severity
+
+# axe impact -> our Severity (the scales are the same; see docs/checks.md and audits.model.Severity).
+IMPACT_TO_SEVERITY: dict[str, Severity] = {
+    "critical": Severity.CRITICAL,
+    "serious": Severity.SERIOUS,
+    "moderate": Severity.MODERATE,
+    "minor": Severity.MINOR,
+}
+DEFAULT_SEVERITY = Severity.MODERATE  # axe gave no impact (some "incomplete" results)
+
+_CODES: dict[str, Persona] = {
+    "SR": Persona.SCREEN_READER,
+    "LV": Persona.LOW_VISION,
+    "CVD": Persona.COLOUR_VISION,
+    "KB": Persona.KEYBOARD,
+    "SLOW": Persona.SLOW_CONNECTION,
+    "DATA": Persona.PREPAID_DATA,
+    "DHH": Persona.DEAF,
+    "COG": Persona.COGNITIVE,
+    "MOT": Persona.MOTOR,
+}
+
+# Rule id -> personas with their share: P primary, S secondary, M minor (IMPACT.md section 4). First = hurt most.
+# Rules not listed default to screen-reader users (primary).
+_PERSONA_TABLE = """
+image-alt                      SR:P LV:M SLOW:M
+input-image-alt                SR:P KB:S
+area-alt                       SR:P
+role-img-alt                   SR:P
+svg-img-alt                    SR:P
+object-alt                     SR:P
+server-side-image-map          KB:P SR:S
+color-contrast                 LV:P CVD:S
+color-contrast-enhanced        LV:S
+link-in-text-block             CVD:P LV:S
+label                          SR:P KB:S LV:S
+select-name                    SR:P
+form-field-multiple-labels     SR:S
+autocomplete-valid             COG:S MOT:S SR:M
+button-name                    SR:P KB:S
+input-button-name              SR:P
+link-name                      SR:P KB:S
+aria-command-name              SR:P
+identical-links-same-purpose   SR:M
+html-has-lang                  SR:P
+html-lang-valid                SR:P
+valid-lang                     SR:S
+html-xml-lang-mismatch         SR:M
+document-title                 SR:P LV:M COG:M
+frame-title                    SR:S
+frame-title-unique             SR:S
+frame-focusable-content        KB:P
+heading-order                  SR:S
+page-has-heading-one           SR:S
+empty-heading                  SR:M
+empty-table-header             SR:M
+landmark-one-main              SR:S KB:M
+region                         SR:M
+landmark-banner-is-top-level   SR:M
+landmark-complementary-is-top-level SR:M
+landmark-contentinfo-is-top-level   SR:M
+landmark-main-is-top-level     SR:M
+landmark-no-duplicate-banner   SR:M
+landmark-no-duplicate-contentinfo SR:M
+landmark-no-duplicate-main     SR:M
+landmark-unique                SR:M
+bypass                         KB:P SR:S
+skip-link                      KB:S
+tabindex                       KB:P SR:S
+accesskeys                     KB:M SR:M
+scrollable-region-focusable    KB:P
+nested-interactive             SR:P KB:S
+aria-hidden-focus              SR:P KB:S
+aria-hidden-body               SR:P
+aria-roles                     SR:P
+aria-valid-attr                SR:P
+aria-valid-attr-value          SR:P
+aria-allowed-attr              SR:P
+aria-required-attr             SR:P
+aria-prohibited-attr           SR:S
+aria-conditional-attr          SR:S
+aria-required-children         SR:S
+aria-required-parent           SR:S
+aria-input-field-name          SR:P
+aria-toggle-field-name         SR:P
+aria-tooltip-name              SR:P
+aria-progressbar-name          SR:P
+aria-meter-name                SR:P
+aria-treeitem-name             SR:P
+aria-dialog-name               SR:S
+duplicate-id-aria              SR:S
+presentation-role-conflict     SR:M
+list                           SR:M
+listitem                       SR:M
+dlitem                         SR:M
+definition-list                SR:M
+td-headers-attr                SR:S
+th-has-data-cells              SR:S
+image-redundant-alt            SR:M
+video-caption                  DHH:P
+meta-viewport                  LV:P
+meta-viewport-large            LV:P
+meta-refresh                   SR:P KB:S COG:S
+meta-refresh-no-exceptions     SR:P KB:S COG:S
+target-size                    MOT:P LV:S
+blink                          LV:S COG:S
+marquee                        LV:S COG:S
+no-autoplay-audio              SR:P COG:S DHH:M
+avoid-inline-spacing           LV:P COG:S
+css-orientation-lock           MOT:P LV:S
+"""
+
+
+def _parse_table(text: str) -> dict[str, tuple[tuple[Persona, str], ...]]:
+    table: dict[str, tuple[tuple[Persona, str], ...]] = {}
+    for line in text.strip().splitlines():
+        rule, *cells = line.split()
+        table[rule] = tuple((_CODES[c.split(":")[0]], c.split(":")[1]) for c in cells)
+    return table
+
+
+AXE_PERSONAS: dict[str, tuple[tuple[Persona, str], ...]] = _parse_table(_PERSONA_TABLE)
+DEFAULT_PERSONAS: tuple[tuple[Persona, str], ...] = ((Persona.SCREEN_READER, "P"),)
+
+_WCAG_TAG = re.compile(r"^wcag([1-4])([1-9])([1-9][0-9]?)$")
+SNIPPET_MAX = 300
+
+
+def severity_of(impact: str | None) -> Severity:
+    return IMPACT_TO_SEVERITY.get((impact or "").lower(), DEFAULT_SEVERITY)
+
+
+def wcag_of(tags: Iterable[str]) -> tuple[str, ...]:
+    """axe tags -> success criteria: "wcag111" -> "1.1.1", "wcag1410" -> "1.4.10"; level tags are ignored."""
+    out = []
+    for tag in tags:
+        m = _WCAG_TAG.match(tag)
+        if m:
+            out.append(".".join(m.groups()))
+    return tuple(dict.fromkeys(out))
+
+
+def personas_of(rule_id: str) -> tuple[Persona, ...]:
+    return tuple(p for p, _ in AXE_PERSONAS.get(rule_id, DEFAULT_PERSONAS))
+
+
+def plain_summary(summary: str | None) -> str:
+    """axe's failureSummary ("Fix any of the following:\\n  a\\n  b") as one plain sentence."""
+    if not summary:
+        return ""
+    parts = []
+    for block in re.split(r"\n\s*\n", summary.strip()):
+        lines = [ln.strip() for ln in block.strip().splitlines() if ln.strip()]
+        if not lines:
+            continue
+        head, items = lines[0], lines[1:]
+        if head.lower().startswith("fix any of the following"):
+            lead = "Any one of these fixes it" if len(items) > 1 else "To fix"
+        elif head.lower().startswith("fix all of the following"):
+            lead = "All of these need fixing" if len(items) > 1 else "To fix"
+        else:
+            lead, items = "", lines
+        text = "; ".join(i.rstrip(".") for i in items)
+        parts.append(f"{lead}: {text}." if lead else f"{text}.")
+    return " ".join(parts)
+
+
+def short_snippet(html: str | None, limit: int = SNIPPET_MAX) -> str:
+    """Like audits.artifacts.snippet: whitespace collapsed; when long, the start tag and an ellipsis."""
+    html = re.sub(r"\s+", " ", html or "").strip()
+    if len(html) <= limit:
+        return html
+    m = re.match(r"<[^>]*>", html)
+    start = m.group(0) if m else html
+    if len(start) > limit:
+        return start[: limit - 1] + "…"
+    return start + "…"
+
+
+def _finding(rule: dict[str, Any], node: dict[str, Any], url: str, outcome: Outcome) -> Finding:
+    rule_id = rule["id"]
+    help_text = (rule.get("help") or "").rstrip(".")
+    summary = plain_summary(node.get("failureSummary"))
+    if outcome is Outcome.REVIEW:
+        message = f"Needs a person to check: {help_text}. axe could not decide. {summary}".strip()
+    else:
+        message = f"{help_text}. {summary}".strip()
+    impact = node.get("impact") or rule.get("impact")
+    levels = AXE_PERSONAS.get(rule_id, DEFAULT_PERSONAS)
+    tags = rule.get("tags") or []
+    return Finding(
+        check_id=rule_id,
+        url=url,
+        selector=node.get("selector") or "html",
+        snippet=short_snippet(node.get("html")),
+        message=message,
+        severity=severity_of(impact),
+        outcome=outcome,
+        sources=("axe",),
+        data={
+            "help_url": rule.get("helpUrl", ""),
+            "axe_impact": impact,
+            "help": rule.get("help", ""),
+            "wcag": list(wcag_of(tags)),
+            "best_practice": "best-practice" in tags,
+            "personas": [str(p) for p, _ in levels],
+            "persona_levels": {str(p): lvl for p, lvl in levels},
+            "axe_target": node.get("target", ""),
+        },
+    )
+
+
+def findings_from_axe(page: Any, url: str | None = None) -> list[Finding]:
+    """Violations -> FAIL findings, incomplete -> REVIEW findings (never failures nor passes), one per node.
+
+    `page` is an AxePage or its dict; `url` (default: the requested URL) goes into every finding.
+    """
+    d = page if isinstance(page, dict) else page.to_dict()
+    url = url or d.get("requested_url") or d.get("final_url") or ""
+    out: list[Finding] = []
+    for key, outcome in (("violations", Outcome.FAIL), ("incomplete", Outcome.REVIEW)):
+        for rule in d.get(key) or []:
+            for node in rule.get("nodes") or []:
+                out.append(_finding(rule, node, url, outcome))
+    return out
+
+
+# --- one finding per barrier ----------------------------------------------------------------------------------
+
+
+class _StartTag(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tag: tuple[str, tuple[tuple[str, str], ...]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.tag is None:
+            norm = tuple(sorted((k.lower(), " ".join((v or "").split())) for k, v in attrs))
+            self.tag = (tag.lower(), norm)
+
+    handle_startendtag = handle_starttag
+
+
+def start_tag_key(snippet: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    """The element's start tag, normalised (tag and attributes lower-cased and sorted, whitespace collapsed)."""
+    if not snippet or not snippet.lstrip().startswith("<"):
+        return None
+    p = _StartTag()
+    try:
+        p.feed(snippet.lstrip())
+        p.close()
+    except Exception:  # noqa: BLE001 - a broken snippet simply does not match
+        return None
+    return p.tag
+
+
+def merge_findings(existing: list[Finding], axe_findings: Iterable[Finding]) -> list[Finding]:
+    """existing + axe_findings with one finding per barrier.
+
+    An axe finding is folded into a static finding with the same check_id and the same element (same selector, or
+    - since lxml does not insert <tbody> as browsers do - the same normalised start tag). The kept finding has
+    sources ("static", "axe"), the static message and severity, axe's data added, and FAIL if either says FAIL.
+    """
+    result = list(existing)
+    statics = [f for f in existing if "static" in f.sources and "axe" not in f.sources]
+    by_selector: dict[tuple[str, str], Finding] = {}
+    by_tag: dict[tuple[str, Any], list[Finding]] = {}
+    for f in statics:
+        by_selector.setdefault((f.check_id, f.selector), f)
+        key = start_tag_key(f.snippet)
+        if key is not None:
+            by_tag.setdefault((f.check_id, key), []).append(f)
+    used: set[int] = set()
+    for a in axe_findings:
+        match = by_selector.get((a.check_id, a.selector))
+        if match is not None and id(match) in used:
+            match = None
+        if match is None:
+            key = start_tag_key(a.snippet)
+            if key is not None:
+                match = next((f for f in by_tag.get((a.check_id, key), []) if id(f) not in used), None)
+        if match is None:
+            result.append(a)
+            continue
+        used.add(id(match))
+        match.sources = tuple(dict.fromkeys((*match.sources, *a.sources)))
+        for k, v in a.data.items():
+            match.data.setdefault(k, v)
+        if a.selector != match.selector:
+            match.data.setdefault("axe_selector", a.selector)  # where the browser found it (e.g. with <tbody>)
+        if a.outcome is Outcome.FAIL and match.outcome is Outcome.REVIEW:
+            match.outcome = Outcome.FAIL
+    return result

@@ -1,0 +1,1 @@
+"""Gatherers: the only code that touches a browser page; each returns a JSON-serializable artifact."""

@@ -1,0 +1,412 @@
+"""Axe gatherer: load a URL in a WebDriver, inject the pinned axe-core, run it and return a serializable artifact.
+
+This is the only module that talks to a page for axe. It never decides severities or personas: that is
+`audits.browser.axe_map`, a pure function of the artifact returned here (gather / audit split, Lighthouse style).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+from selenium.common.exceptions import (
+    JavascriptException,
+    NoAlertPresentException,
+    NoSuchFrameException,
+    TimeoutException,
+    UnexpectedAlertPresentException,
+    WebDriverException,
+)
+from selenium.webdriver.common.by import By
+
+
+def _axe_path() -> Path:
+    spec = find_spec("axe_selenium_python")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("axe-selenium-python is not installed: pip install 'axe-selenium-python>=3.0'")
+    return Path(list(spec.submodule_search_locations)[0]) / "node_modules" / "axe-core" / "axe.min.js"
+
+
+AXE_PATH = _axe_path()
+# Read once per process; injected into every page with execute_script.
+AXE_SOURCE = AXE_PATH.read_text(encoding="utf-8")
+_m = re.search(r"axe v(\d+\.\d+\.\d+)", AXE_SOURCE[:200])
+AXE_VERSION = _m.group(1) if _m else "unknown"
+
+# AUDIT_STANDARD -> axe runOnly tags. Each standard includes the levels below it.
+STANDARD_TAGS: dict[str, tuple[str, ...]] = {
+    "wcag2a": ("wcag2a",),
+    "wcag2aa": ("wcag2a", "wcag2aa"),
+    "wcag21aa": ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa"),
+    "wcag22aa": ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"),
+}
+MAX_NODES_PER_RULE = 100  # colour-contrast can flag thousands of nodes; the count is kept in "node_count"
+MAX_FRAMES = 5  # same-origin iframes that get axe injected (others are skipped by axe after its 500 ms ping)
+
+
+def axe_options(standard: str = "wcag22aa", best_practices: bool = False) -> dict[str, Any]:
+    """The options passed to axe.run.
+
+    preload: axe by default waits up to 10 s for <video>/<audio> metadata ("media" asset) before running the
+    few rules that need it; a broken <video src> then costs the full 10 s. We preload only the CSSOM, with 2 s.
+    """
+    if standard not in STANDARD_TAGS:
+        raise ValueError(f"unknown standard {standard!r}: use one of {', '.join(STANDARD_TAGS)}")
+    tags = list(STANDARD_TAGS[standard]) + (["best-practice"] if best_practices else [])
+    return {
+        "runOnly": {"type": "tag", "values": tags},
+        "resultTypes": ["violations", "incomplete"],
+        "preload": {"assets": ["cssom"], "timeout": 2000},
+        "elementRef": True,
+        "frameWaitTime": 5000,
+        "performanceTimer": False,
+    }
+
+
+class PageLoadTimeout(Exception):
+    """The page did not finish loading within the page timeout."""
+
+
+class AxeTimeout(Exception):
+    """axe.run did not finish within the script timeout."""
+
+
+@dataclass
+class AxePage:
+    """What the browser saw on one page: the artifact audits.browser.axe_map turns into findings (JSON-safe)."""
+
+    requested_url: str
+    final_url: str = ""
+    title: str = ""
+    axe_version: str = AXE_VERSION
+    user_agent: str = ""
+    violations: list[dict[str, Any]] = field(default_factory=list)
+    incomplete: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None  # the page was not audited, and why (never read as a pass)
+    gathered_at: float = 0.0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "AxePage":
+        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+
+# Our selector format, computed in the page. Same algorithm as audits.artifacts.css_path: nearest ancestor with a
+# unique CSS-ident id as "#id", then tag or tag:nth-of-type(k) steps; html/body/head plain. Shadow DOM and frame
+# boundaries are written " >>> " (not CSS, but says where the element is).
+_PATH_JS = r"""
+function __eaIdentOk(id) { return /^-?[_a-zA-Z][_a-zA-Z0-9-]*$/.test(id); }
+function __eaPath(el) {
+  var parts = [], node = el, last = el;
+  while (node && node.nodeType === 1) {
+    last = node;
+    var id = node.getAttribute('id');
+    if (id && __eaIdentOk(id)) {
+      var root = node.getRootNode ? node.getRootNode() : document;
+      if (root.querySelectorAll('[id="' + id + '"]').length === 1) { parts.push('#' + id); last = null; break; }
+    }
+    var name = node.localName.toLowerCase();
+    var parent = node.parentElement;
+    if (name === 'html' || name === 'body' || name === 'head' || !parent) {
+      parts.push(name);
+    } else {
+      var same = 0, index = 0;
+      for (var c = parent.firstElementChild; c; c = c.nextElementSibling) {
+        if (c.localName.toLowerCase() === name) { same++; if (c === node) index = same; }
+      }
+      parts.push(same > 1 ? name + ':nth-of-type(' + index + ')' : name);
+    }
+    node = parent;
+  }
+  var path = parts.reverse().join(' > ');
+  if (last && last.parentNode && last.parentNode.nodeType === 11 && last.parentNode.host) {
+    path = __eaPath(last.parentNode.host) + ' >>> ' + path;
+  }
+  return path;
+}
+function __eaTarget(t) {
+  return (t || []).map(function (s) { return Array.isArray(s) ? s.join(' >>> ') : String(s); }).join(' >>> ');
+}
+function __eaSelector(n) {
+  try {
+    if (n.element) return __eaPath(n.element);
+    var t = n.target || [];
+    if (t.length > 1 && typeof t[0] === 'string') {
+      var frame = document.querySelector(t[0]);
+      if (frame) return __eaPath(frame) + ' >>> ' + __eaTarget(t.slice(1));
+    }
+  } catch (e) {}
+  return __eaTarget(n.target);
+}
+"""
+
+_RUN_JS = (
+    "var done = arguments[arguments.length - 1]; var options = arguments[0]; var maxNodes = arguments[1];\n"
+    + _PATH_JS
+    + r"""
+function __eaRule(r) {
+  return {
+    id: r.id, impact: r.impact, tags: r.tags, help: r.help, description: r.description, helpUrl: r.helpUrl,
+    node_count: r.nodes.length,
+    nodes: r.nodes.slice(0, maxNodes).map(function (n) {
+      var out = {selector: __eaSelector(n), html: n.html, impact: n.impact, failureSummary: n.failureSummary,
+                 target: __eaTarget(n.target)};
+      var t = n.target || [];
+      if (!n.element && t.length === 2 && typeof t[0] === 'string' && typeof t[1] === 'string') {
+        out.frame = t[0]; out.inner = t[1];  // resolved to our format inside the frame by gather()
+      }
+      return out;
+    })
+  };
+}
+if (typeof axe === 'undefined') { done({ok: false, error: 'axe-core was not injected'}); }
+else {
+  axe.run(document, options).then(function (r) {
+    done({ok: true, version: r.testEngine && r.testEngine.version, url: r.url, userAgent: r.testEnvironment &&
+          r.testEnvironment.userAgent, violations: r.violations.map(__eaRule), incomplete: r.incomplete.map(__eaRule)});
+  }, function (e) { done({ok: false, error: String((e && e.message) || e)}); });
+}
+"""
+)
+
+_INJECT_JS = AXE_SOURCE + "\n;return (typeof axe !== 'undefined' && axe.version) || null;"
+
+
+def host_allowed(url: str, allowed_hosts: Iterable[str] | None) -> bool:
+    """True when url is http(s) and its host is one of allowed_hosts (exact, case-insensitive); None allows all."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return False
+    if not allowed_hosts:
+        return True
+    return (parts.hostname or "").lower() in {h.lower() for h in allowed_hosts}
+
+
+def dismiss_alerts(driver: Any, limit: int = 5) -> int:
+    """Dismiss any open JS dialog (alert/confirm/prompt); returns how many were dismissed."""
+    n = 0
+    for _ in range(limit):
+        try:
+            driver.switch_to.alert.dismiss()
+            n += 1
+        except NoAlertPresentException:
+            break
+        except WebDriverException:
+            break
+    return n
+
+
+def _with_alerts(driver: Any, fn: Any, *args: Any) -> Any:
+    """Call fn; if a JS dialog interrupts it, dismiss it and try again (twice at most)."""
+    for attempt in range(3):
+        try:
+            return fn(*args)
+        except UnexpectedAlertPresentException:
+            dismiss_alerts(driver)
+            if attempt == 2:
+                raise
+    return None  # pragma: no cover
+
+
+def load(driver: Any, url: str) -> None:
+    """Navigate; raises PageLoadTimeout when the page load timeout (set on the driver) passes."""
+    try:
+        _with_alerts(driver, driver.get, url)
+    except TimeoutException as exc:
+        raise PageLoadTimeout(str(exc).strip().splitlines()[0] if str(exc).strip() else "page load timeout") from exc
+
+
+def inject(driver: Any) -> str | None:
+    """Inject axe into the page and into up to MAX_FRAMES iframes (best effort); returns axe's version."""
+    version = _with_alerts(driver, driver.execute_script, _INJECT_JS)
+    try:
+        frames = driver.find_elements(By.CSS_SELECTOR, "iframe, frame")[:MAX_FRAMES]
+    except WebDriverException:
+        frames = []
+    for frame in frames:
+        try:
+            driver.switch_to.frame(frame)
+            driver.execute_script(_INJECT_JS)
+        except (NoSuchFrameException, JavascriptException, WebDriverException):
+            pass
+        finally:
+            try:
+                driver.switch_to.default_content()
+            except WebDriverException:
+                pass
+    return version
+
+
+_FRAME_PATHS_JS = _PATH_JS + r"""
+return arguments[0].map(function (s) {
+  try { var e = document.querySelector(s); return e ? __eaPath(e) : null; } catch (err) { return null; }
+});
+"""
+
+
+def resolve_frame_selectors(driver: Any, rules: list[dict[str, Any]]) -> None:
+    """Nodes found inside an iframe get our selector format on both sides of " >>> " (one frame level deep)."""
+    by_frame: dict[str, list[dict[str, Any]]] = {}
+    for rule in rules:
+        for node in rule.get("nodes") or []:
+            if node.get("frame") and node.get("inner"):
+                by_frame.setdefault(node["frame"], []).append(node)
+    for frame_sel, nodes in list(by_frame.items())[:MAX_FRAMES]:
+        try:
+            frame_path = nodes[0]["selector"].split(" >>> ")[0]
+            driver.switch_to.frame(driver.find_element(By.CSS_SELECTOR, frame_sel))
+            paths = driver.execute_script(_FRAME_PATHS_JS, [n["inner"] for n in nodes])
+            for node, path in zip(nodes, paths or []):
+                if path:
+                    node["selector"] = f"{frame_path} >>> {path}"
+        except WebDriverException:
+            pass
+        finally:
+            try:
+                driver.switch_to.default_content()
+            except WebDriverException:
+                pass
+    for nodes in by_frame.values():
+        for node in nodes:
+            node.pop("frame", None)
+            node.pop("inner", None)
+
+
+def run_axe(driver: Any, options: dict[str, Any], script_timeout: float) -> dict[str, Any]:
+    """Run axe (already injected) and return its reduced results. Raises AxeTimeout or RuntimeError."""
+    driver.set_script_timeout(script_timeout)
+    try:
+        res = _with_alerts(driver, driver.execute_async_script, _RUN_JS, options, MAX_NODES_PER_RULE)
+    except TimeoutException as exc:  # selenium raises it for the script timeout too
+        raise AxeTimeout(f"axe did not finish within {script_timeout:g} s") from exc
+    if not isinstance(res, dict) or not res.get("ok"):
+        raise RuntimeError(f"axe failed: {res.get('error') if isinstance(res, dict) else res!r}")
+    return res
+
+
+def gather(
+    driver: Any,
+    url: str,
+    *,
+    allowed_hosts: Iterable[str] | None = None,
+    options: dict[str, Any] | None = None,
+    script_timeout: float = 30.0,
+) -> AxePage:
+    """Load url and run axe on it.
+
+    Raises PageLoadTimeout / AxeTimeout for slow pages and lets WebDriver errors through (the pool decides whether
+    the browser died). A page that ends up outside allowed_hosts is returned with `error` set and is not audited.
+    """
+    t0 = time.monotonic()
+    page = AxePage(requested_url=url, gathered_at=time.time())
+    load(driver, url)
+    page.final_url = _with_alerts(driver, lambda: driver.current_url)
+    if page.final_url.startswith("chrome-error://"):
+        page.error = "the page did not load in the browser (network error)"
+        return page
+    if not host_allowed(page.final_url, allowed_hosts):
+        page.error = f"the browser ended up at {page.final_url}, outside the audited site"
+        return page
+    try:
+        page.title = _with_alerts(driver, lambda: driver.title) or ""
+    except WebDriverException:
+        page.title = ""
+    inject(driver)
+    res = run_axe(driver, options or axe_options(), script_timeout)
+    page.axe_version = res.get("version") or AXE_VERSION
+    page.user_agent = res.get("userAgent") or ""
+    page.violations = res.get("violations") or []
+    page.incomplete = res.get("incomplete") or []
+    resolve_frame_selectors(driver, page.violations + page.incomplete)
+    # A script may have navigated away while axe ran: the results then describe another page.
+    after = _with_alerts(driver, lambda: driver.current_url)
+    if after != page.final_url and not host_allowed(after, allowed_hosts):
+        page.error = f"the page navigated to {after}, outside the audited site, during the audit"
+        page.violations, page.incomplete = [], []
+    page.seconds = round(time.monotonic() - t0, 3)
+    return page
+
+
+# --- element screenshots ----------------------------------------------------------------------------------------
+
+_RECT_JS = r"""
+var el = document.querySelector(arguments[0]);
+if (!el) return null;
+el.scrollIntoView({block: 'center', inline: 'nearest'});
+var r = el.getBoundingClientRect();
+if (r.width < 1 || r.height < 1) return null;
+var prev = [el.style.outline, el.style.outlineOffset];
+el.setAttribute('data-ea-prev-outline', JSON.stringify(prev));
+el.style.outline = '3px solid #d0021b';
+el.style.outlineOffset = '2px';
+return {x: r.left + window.scrollX, y: r.top + window.scrollY, w: r.width, h: r.height};
+"""
+_UNMARK_JS = r"""
+var el = document.querySelector(arguments[0]);
+if (!el) return;
+var prev = JSON.parse(el.getAttribute('data-ea-prev-outline') || '["",""]');
+el.style.outline = prev[0]; el.style.outlineOffset = prev[1]; el.removeAttribute('data-ea-prev-outline');
+"""
+
+
+def capture_element(
+    driver: Any,
+    selector: str,
+    path: Path,
+    *,
+    max_width: int = 600,
+    max_height: int = 400,
+    max_bytes: int = 150_000,
+    pad: int = 8,
+) -> bool:
+    """Save a cropped PNG of the element, outlined in red, at most max_width x max_height CSS px and max_bytes.
+
+    Returns False (nothing written) when the element is missing, invisible, or the image would be too large.
+    """
+    if " >>> " in selector:
+        return False
+    rect = driver.execute_script(_RECT_JS, selector)
+    if not rect:
+        return False
+    try:
+        x = max(0.0, rect["x"] - pad)
+        y = max(0.0, rect["y"] - pad)
+        w = min(rect["w"] + 2 * pad, max_width)
+        h = min(rect["h"] + 2 * pad, max_height)
+        data: bytes | None = None
+        for scale in (1.0, 0.6, 0.4):
+            if hasattr(driver, "execute_cdp_cmd"):
+                shot = driver.execute_cdp_cmd(
+                    "Page.captureScreenshot",
+                    {"format": "png", "clip": {"x": x, "y": y, "width": w, "height": h, "scale": scale},
+                     "captureBeyondViewport": True},
+                )
+                data = base64.b64decode(shot["data"])
+            else:  # remote WebDriver: no CDP; the element's own screenshot, kept only when small enough
+                data = driver.find_element(By.CSS_SELECTOR, selector).screenshot_as_png
+            if len(data) <= max_bytes:
+                break
+            if not hasattr(driver, "execute_cdp_cmd"):
+                data = None
+                break
+        else:
+            data = None
+        if not data or len(data) > max_bytes:
+            return False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return True
+    finally:
+        try:
+            driver.execute_script(_UNMARK_JS, selector)
+        except WebDriverException:
+            pass
