@@ -47,13 +47,14 @@ def describe_failure(failure: Failure, timeout: float) -> str:
         return "blocked by robots.txt"
     if isinstance(exc, IgnoreRequest):
         return f"not fetched: {exc}" if str(exc) else "not fetched"
-    if isinstance(exc, DNSLookupError):
-        return "the host name does not resolve (DNS lookup failed)"
-    if isinstance(exc, ConnectionRefusedError):
-        return "the server refused the connection"
-    if isinstance(exc, (TimeoutError, TCPTimedOutError)):
-        return f"no answer within {timeout:g} s"
     name = type(exc).__name__
+    # Scrapy 2.13+ wraps Twisted's errors in its own Download*/CannotResolveHost* exceptions: match both.
+    if isinstance(exc, DNSLookupError) or "Resolve" in name or "DNSLookup" in name:
+        return "the host name does not resolve (DNS lookup failed)"
+    if isinstance(exc, ConnectionRefusedError) or "ConnectionRefused" in name:
+        return "the server refused the connection"
+    if isinstance(exc, (TimeoutError, TCPTimedOutError)) or "Timeout" in name:
+        return f"no answer within {timeout:g} s"
     text = str(exc).strip()
     if "maxsize" in text.lower() or "cancelled" in text.lower() and "size" in text.lower():
         return "the response was larger than the download limit and was cut off"
@@ -229,7 +230,7 @@ class SiteSpider(scrapy.Spider):
     def parse_robots(self, response: Response) -> Iterator[Request]:
         if response.status != 200 or not isinstance(response, TextResponse):
             return
-        for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
             if host_of(url) in self.hosts and url not in self.sitemaps_seen and len(self.sitemaps_seen) < MAX_SITEMAPS:
                 yield self.sitemap_request(url)
 

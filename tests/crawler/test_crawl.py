@@ -78,7 +78,8 @@ def test_crawl_records_every_page_once_with_status_type_and_depth(tmp_path):
     assert pages["/nested-orphan.html"]["found_via"] == "sitemap"
     assert pages["/nested-orphan.html"]["sitemap_priority"] == 0.3
     # robots.txt is obeyed; other hosts and mailto: are never fetched.
-    assert "/private/hidden.html" not in pages
+    assert pages["/private/hidden.html"]["error"] == "blocked by robots.txt"
+    assert pages["/private/hidden.html"]["status"] is None
     assert not any(p.startswith("/private/") for _, p in requests)
     assert not any("elsewhere" in u for u in pages)
     # Non-HTML, broken and redirected URLs are recorded as pages.
@@ -100,7 +101,7 @@ def test_crawl_records_every_page_once_with_status_type_and_depth(tmp_path):
 def test_ignore_robots_crawls_disallowed_pages(tmp_path):
     res, _, _, pages, _, _ = _crawl(tmp_path, "--ignore-robots")
     assert res.code == 0, res.stderr
-    assert "/private/hidden.html" in pages
+    assert pages["/private/hidden.html"]["status"] == 200
 
 
 def test_max_pages_max_depth_include_and_exclude(tmp_path):
