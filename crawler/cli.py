@@ -185,7 +185,7 @@ def scrapy_settings(args: argparse.Namespace) -> dict[str, Any]:
     """CLI options -> Scrapy settings (the AUDIT_* ones and Scrapy's own)."""
     settings: dict[str, Any] = {
         "AUDIT_DB": args.db,
-        "AUDIT_OUT_DIR": args.out,
+        "AUDIT_OUT_DIR": os.path.abspath(args.out),
         "AUDIT_MAX_PAGES": args.max_pages,
         "AUDIT_MAX_DEPTH": args.max_depth,
         "AUDIT_INCLUDE": list(args.include),

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import base64
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from audits.model import WCAG_SLUGS, Check, Outcome, Persona, Severity
+from audits.model import WCAG_SLUGS, Check, Kind, Outcome, Persona, Severity
 
 SCREENSHOT_MAX_BYTES = 200 * 1024  # larger screenshots are not embedded (the HTML report must stay small)
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -300,6 +302,40 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
+def _check_from_engine_data(check_id: str, data: dict[str, Any]) -> Check | None:
+    """Metadata for a rule of an outside engine (axe-core) that is not in our registry, from what it reported."""
+    help_text = data.get("help")
+    if not isinstance(help_text, str) or not help_text:
+        return None
+    wcag = tuple(sc for sc in data.get("wcag") or () if isinstance(sc, str) and re.match(r"^[1-4]\.\d+\.\d+$", sc))
+    personas = []
+    for p in data.get("personas") or ():
+        try:
+            personas.append(Persona(p))
+        except ValueError:
+            pass
+    try:
+        severity = Severity(data.get("severity_declared") or _AXE_IMPACT.get(str(data.get("axe_impact")), "moderate"))
+        url = data.get("help_url")
+        return Check(
+            id=check_id,
+            title=help_text,
+            failure_title=help_text,
+            kind=Kind.BROWSER,
+            severity=severity,
+            wcag=wcag,
+            personas=tuple(personas) or (Persona.SCREEN_READER,),
+            func=lambda *_: (),
+            how_to_fix=f"See axe-core's guidance: {url}" if isinstance(url, str) and url.startswith("https://") else "",
+            best_practice=bool(data.get("best_practice")) or not wcag,
+        )
+    except ValueError:
+        return None
+
+
+_AXE_IMPACT = {"critical": "critical", "serious": "serious", "moderate": "moderate", "minor": "minor"}
+
+
 def _default_lookup(check_id: str) -> Check | None:
     from audits import registry
 
@@ -358,10 +394,12 @@ class _Item:
     element: Element
 
 
-def _parse_finding(f: dict[str, Any], screenshots: dict[str, str | None]) -> _Item:
+def _parse_finding(f: dict[str, Any], screenshots: dict[str, str | None], shots_base: str | None = None) -> _Item:
     data = dict(f.get("data") or {})
     shot = data.get("screenshot")
     shot_path = shot if isinstance(shot, str) and shot else None
+    if shot_path is not None and shots_base and not os.path.isabs(shot_path):
+        shot_path = os.path.join(shots_base, shot_path)  # browser screenshots are stored relative to the run's out dir
     if shot_path is not None and shot_path not in screenshots:
         screenshots[shot_path] = screenshot_data_uri(shot_path)
     return _Item(
@@ -489,7 +527,9 @@ def build_report(
             pages_by_url.setdefault(p.final_url, p)
 
     screenshots: dict[str, str | None] = {}
-    items = _dedupe([_parse_finding(f, screenshots) for f in findings])
+    shots_base = (run.get("settings") or {}).get("AUDIT_OUT_DIR")
+    items = _dedupe([_parse_finding(f, screenshots, shots_base if isinstance(shots_base, str) else None)
+                     for f in findings])
 
     # A finding on a URL the crawl did not list still gets a page (so nothing is lost), after the crawled ones.
     extra: list[Page] = []
@@ -525,6 +565,12 @@ def build_report(
     for it in items:
         if it.check_id not in checks:
             checks[it.check_id] = lookup(it.check_id)
+    raw_by_check: dict[str, dict[str, Any]] = {}
+    for f in findings:
+        raw_by_check.setdefault(str(f.get("check_id") or "unknown"), dict(f.get("data") or {}))
+    for cid, chk in checks.items():
+        if chk is None:
+            checks[cid] = _check_from_engine_data(cid, raw_by_check.get(cid) or {})
 
     groups: dict[Outcome, dict[str, list[_Item]]] = {Outcome.FAIL: {}, Outcome.REVIEW: {}, Outcome.ERROR: {}}
     for it in items:

@@ -271,7 +271,8 @@ def merge_findings(existing: list[Finding], axe_findings: Iterable[Finding]) -> 
     """existing + axe_findings with one finding per barrier.
 
     An axe finding is folded into a static finding with the same check_id and the same element (same selector, or
-    - since lxml does not insert <tbody> as browsers do - the same normalised start tag). The kept finding has
+    - since lxml does not insert <tbody> as browsers do - the same normalised start tag), or, where axe names the
+    container of the static findings' elements (a <table>, <html>), into every one of them. The kept finding has
     sources ("static", "axe"), the static message and severity, axe's data added, and FAIL if either says FAIL.
     """
     result = list(existing)
@@ -293,7 +294,18 @@ def merge_findings(existing: list[Finding], axe_findings: Iterable[Finding]) -> 
             if key is not None:
                 match = next((f for f in by_tag.get((a.check_id, key), []) if id(f) not in used), None)
         if match is None:
-            result.append(a)
+            # axe reports some barriers on the container (td-headers-attr on the <table>, document-title on
+            # <html>) where the static check names the exact element inside it: the static findings stand, confirmed.
+            inside = [f for f in statics if f.check_id == a.check_id and id(f) not in used
+                      and f.url == a.url and f.selector.startswith(a.selector + " > ")]
+            for f in inside:
+                used.add(id(f))
+                f.sources = tuple(dict.fromkeys((*f.sources, *a.sources)))
+                for k, v in a.data.items():
+                    f.data.setdefault(k, v)
+                f.data.setdefault("axe_selector", a.selector)
+            if not inside:
+                result.append(a)
             continue
         used.add(id(match))
         match.sources = tuple(dict.fromkeys((*match.sources, *a.sources)))

@@ -138,3 +138,20 @@ def test_merge_with_real_axe_results(pool, site):
     image_alt = [f for f in merged if f.check_id == "image-alt"]
     assert len(image_alt) == 2
     assert all(f.sources == ("static", "axe") for f in image_alt)
+
+
+def test_merge_folds_axe_container_findings_into_the_static_elements_inside():
+    """axe names the <table> for td-headers-attr; the static check names each bad cell: one finding per cell."""
+    cells = [
+        Finding("td-headers-attr", "http://x/", "html > body > table > tr:nth-of-type(2) > td:nth-of-type(1)",
+                "<td headers=\"nope\">", "cell points at a missing header", Severity.SERIOUS),
+        Finding("td-headers-attr", "http://x/", "html > body > table > tr:nth-of-type(3) > td:nth-of-type(1)",
+                "<td headers=\"gone\">", "cell points at a missing header", Severity.SERIOUS),
+    ]
+    other_page = Finding("td-headers-attr", "http://y/", "html > body > table > tr > td", "<td headers=x>", "m",
+                         Severity.SERIOUS)
+    axe = [_axe("td-headers-attr", "html > body > table", "<table>")]
+    merged = merge_findings(cells + [other_page], axe)
+    assert len(merged) == 3
+    assert [f.sources for f in merged[:2]] == [("static", "axe"), ("static", "axe")]
+    assert merged[2].sources == ("static",)  # same selector shape on another page is another barrier
