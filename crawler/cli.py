@@ -89,11 +89,38 @@ def _add_crawl_options(p: argparse.ArgumentParser) -> None:
                    help="WCAG rules axe-core applies (default: wcag22aa, i.e. WCAG 2.0, 2.1 and 2.2 A and AA)")
     b.add_argument("--best-practices", action="store_true", help="also run axe-core's best-practice rules")
     b.add_argument("--no-screenshots", action="store_true", help="do not take screenshots of failing elements")
+    w = p.add_argument_group("low-bandwidth audits")
+    w.add_argument("--page-weight-budget", type=_positive_int, default=2667, metavar="KB",
+                   help="flag pages whose HTML and resources weigh more than KB kilobytes of 1,024 bytes "
+                   "(default: 2667, where Lighthouse's total-byte-weight scores 0.9)")
+    a = p.add_argument_group("staging access (credentials go only to the audited site's hosts; ${VAR} is read "
+                             "from the environment)")
+    a.add_argument("--basic-auth", metavar="USER:PASSWORD", default=None,
+                   help="HTTP basic auth, e.g. 'ci:${STAGING_PASSWORD}' (quote it so the shell leaves ${...} to us)")
+    a.add_argument("--header", action="append", default=[], metavar="'NAME: VALUE'",
+                   help="extra request header for the site (repeatable)")
+    a.add_argument("--cookie", action="append", default=[], metavar="NAME=VALUE",
+                   help="cookie for the site (repeatable)")
+    a.add_argument("--login-url", default=None, metavar="URL",
+                   help="log in once before crawling by submitting the form on this page")
+    a.add_argument("--login-field", action="append", default=[], metavar="NAME=VALUE",
+                   help="a login form field, e.g. 'password=${STAGING_PASSWORD}' (repeatable)")
+    a.add_argument("--login-form", default=None, metavar="CSS",
+                   help="CSS selector of the login form (default: the form with a password field)")
+    a.add_argument("--login-hook", default=None, metavar="MODULE:FUNCTION",
+                   help="log in with your own Python function; it returns the session cookies")
+    a.add_argument("--insecure", action="store_true",
+                   help="accept self-signed TLS certificates (staging); also in Chromium")
     o = p.add_argument_group("output")
     o.add_argument("--format", action="append", choices=("html", "json"), default=None,
                    help="report formats to write (repeatable; default: html and json)")
+    o.add_argument("--traffic", default=None, metavar="FILE",
+                   help="CSV of url,visits (a month, e.g. an analytics export) to rank fixes by real visits "
+                   "(default: estimate each page's share from depth, links and sitemap priority)")
     o.add_argument("-q", "--quiet", action="store_true", help="print only errors and the report path")
     o.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
+    o.add_argument("--config", default=None, metavar="PATH",
+                   help="config file (default: ./empathy-audit.toml, else [tool.empathy-audit] in ./pyproject.toml)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,7 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_own_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     crawl = sub.add_parser("crawl", help="crawl a site, audit every page, write the report")
-    crawl.add_argument("url", help="start URL, e.g. https://www.example.com/")
+    crawl.add_argument("url", nargs="?", default=None,
+                       help="start URL, e.g. https://www.example.com/ (or `url` in the config file)")
     _add_crawl_options(crawl)
     demo = sub.add_parser("demo", help="serve the bundled demo site on 127.0.0.1 and audit it")
     _add_crawl_options(demo)
@@ -115,6 +143,18 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--db", default=DEFAULT_DB, help=f"run history database (default: {DEFAULT_DB})")
     rep.add_argument("--out", default="out", help="folder to write the reports to (default: out)")
     rep.add_argument("--format", action="append", choices=("html", "json"), default=None)
+    rep.add_argument("--traffic", default=None, metavar="FILE", help="CSV of url,visits to rank fixes by real visits")
+    rep.add_argument("--config", default=None, metavar="PATH", help="config file to read --db and --out from")
+    hist = sub.add_parser("history", help="list past runs with their status, pages and problem counts")
+    hist.add_argument("--site", default=None, metavar="URL", help="only runs of this site (its origin)")
+    hist.add_argument("--db", default=DEFAULT_DB, help=f"run history database (default: {DEFAULT_DB})")
+    hist.add_argument("--limit", type=_positive_int, default=20, help="show at most N runs, newest first (default: 20)")
+    hist.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    hist.add_argument("--config", default=None, metavar="PATH", help="config file to read --db from")
+    ini = sub.add_parser("init", help="write a commented starter config file (empathy-audit.toml)")
+    ini.add_argument("--config", default=None, metavar="PATH", help="where to write it (default: ./empathy-audit.toml)")
+    ini.add_argument("--force", action="store_true", help="overwrite an existing file")
+    parser._empathy_commands = {"crawl": crawl, "demo": demo, "report": rep, "history": hist}  # type: ignore[attr-defined]
     chk = sub.add_parser("checks", help="list the checks, or explain one")
     chk.add_argument("explain", nargs="*", metavar="ID", help="check ids to explain (default: list all)")
     return parser
@@ -136,6 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
+        if args.command in CONFIGURED_COMMANDS:
+            args = _apply_config(parser, args, list(sys.argv[1:] if argv is None else argv))
         if args.command == "crawl":
             return cmd_crawl(args)
         if args.command == "demo":
@@ -144,13 +186,116 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_report(args)
         if args.command == "checks":
             return cmd_checks(args)
+        if args.command == "history":
+            return cmd_history(args)
+        if args.command == "init":
+            return cmd_init(parser, args)
     except UserError as exc:
-        print(f"empathy-audit: {exc}", file=sys.stderr)
+        from crawler.auth import mask
+
+        print(mask(f"empathy-audit: {exc}"), file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
         print("empathy-audit: interrupted.", file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_USAGE
+
+
+# --- config file ---------------------------------------------------------------------------------------------
+
+CONFIGURED_COMMANDS = ("crawl", "demo", "report", "history")
+
+
+def _config_keys(parser: argparse.ArgumentParser) -> dict[str, Any]:
+    from crawler.config import schema
+
+    commands = parser._empathy_commands  # type: ignore[attr-defined]
+    return schema([commands["crawl"], commands["demo"]])
+
+
+def _apply_config(parser: argparse.ArgumentParser, args: argparse.Namespace, argv: list[str]) -> argparse.Namespace:
+    """Fill every option not given on the command line from the config file; ${VAR} in credential flags too."""
+    from crawler import config
+
+    subparser = parser._empathy_commands[args.command]  # type: ignore[attr-defined]
+    sub_argv = argv[argv.index(args.command) + 1:] if args.command in argv else argv
+    try:
+        path, is_pyproject = config.find_config(getattr(args, "config", None))
+        loaded = config.load(path, is_pyproject, _config_keys(parser))
+        explicit = config.explicit_dests(subparser, sub_argv)
+        args = config.apply(args, loaded, explicit)
+        keys = config.options_of(subparser)
+        for key in config.AUTH_OPTIONS:  # ${VAR} typed on the command line (quoted) is expanded here
+            opt = keys.get(key)
+            if opt is not None and opt.dest in explicit:
+                value, used = config.expand_env(getattr(args, opt.dest), key, "the command line", os.environ)
+                setattr(args, opt.dest, value)
+                args.config_secrets |= used
+    except config.ConfigError as exc:
+        raise UserError(str(exc)) from None
+    return args
+
+
+def cmd_init(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from crawler.config import CONFIG_FILE, starter
+
+    path = args.config or CONFIG_FILE
+    if os.path.exists(path) and not args.force:
+        raise UserError(f"{path} already exists: edit it, or pass --force to overwrite it with a fresh starter file.")
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(starter(_config_keys(parser)))
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}.") from None
+    print(path)
+    return EXIT_OK
+
+
+# --- history -------------------------------------------------------------------------------------------------
+
+
+def _open_store(db: str, must_exist: bool = True) -> Any:
+    from crawler.storage import Store, StoreError
+
+    if must_exist and not db.startswith(("postgresql://", "postgres://")) and not os.path.exists(db):
+        raise UserError(f"there is no history database at {db}: run 'empathy-audit crawl URL' first.")
+    try:
+        return Store(db)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    import json
+
+    from crawler.urls import BadURL, origin_of, validate_start_url
+
+    site = None
+    if args.site:
+        try:
+            site = origin_of(validate_start_url(args.site))
+        except BadURL as exc:
+            raise UserError(str(exc)) from None
+    store = _open_store(args.db)
+    try:
+        runs = store.run_summaries(site=site, limit=args.limit)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(runs, indent=2))
+        return EXIT_OK
+    if not runs:
+        print(f"No runs{' of ' + site if site else ''} in {getattr(store, 'path', args.db)} yet.", file=sys.stderr)
+        return EXIT_OK
+    header = ("run", "date (UTC)", "status", "pages", "problems", "critical", "serious", "moderate", "minor", "site")
+    rows = [(str(r["id"]), (r["started_at"] or "")[:16].replace("T", " "), r["status"], str(r["pages"]),
+             str(r["problems"]), str(r["critical"]), str(r["serious"]), str(r["moderate"]), str(r["minor"]),
+             r["site"]) for r in runs]
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
+    for row in (header, *rows):
+        print("  ".join(c.ljust(w) if i in (1, 2, 9) else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+              .rstrip())
+    return EXIT_OK
 
 
 # --- crawl ---------------------------------------------------------------------------------------------------
@@ -203,12 +348,28 @@ def scrapy_settings(args: argparse.Namespace) -> dict[str, Any]:
         "AUDIT_BEST_PRACTICES": args.best_practices,
         "AUDIT_SCREENSHOTS": not args.no_screenshots,
         "AUDIT_PAGE_TIMEOUT": max(10, args.timeout),
+        "AUDIT_PAGE_WEIGHT_BUDGET": args.page_weight_budget,
     }
+    settings["AUDIT_INSECURE"] = bool(getattr(args, "insecure", False))
+    settings["AUDIT_PROGRESS"] = not args.quiet
+    if os.environ.get("EMPATHY_AUDIT_PROGRESS_INTERVAL"):
+        settings["AUDIT_PROGRESS_INTERVAL"] = float(os.environ["EMPATHY_AUDIT_PROGRESS_INTERVAL"])
     if args.user_agent:
         settings["USER_AGENT"] = args.user_agent
     if args.verbose:
         settings["LOG_LEVEL"] = "INFO"
     return settings
+
+
+def _staging_session(args: argparse.Namespace, start_url: str) -> Any:
+    """The AuthSession for --basic-auth/--header/--cookie/--login-*/--insecure, or None when none is given."""
+    from crawler.auth import AuthError, AuthSession, StagingAccess
+
+    try:
+        access = StagingAccess.from_args(args, start_url, getattr(args, "config_secrets", ()))
+    except AuthError as exc:
+        raise UserError(str(exc)) from None
+    return AuthSession(access) if access.active else None
 
 
 def _check_browser_available(args: argparse.Namespace, n: int) -> None:
@@ -230,8 +391,18 @@ def run_crawl(url: str, args: argparse.Namespace) -> CrawlResult:
         start_url = validate_start_url(url)
     except BadURL as exc:
         raise UserError(str(exc)) from None
+    traffic = _load_traffic(getattr(args, "traffic", None))
+    from crawler.auth import install_log_masking
+
+    install_log_masking()
     overrides = scrapy_settings(args)
     _check_browser_available(args, overrides["AUDIT_BROWSERS"])
+    session = _staging_session(args, start_url)
+    if session is not None:
+        overrides["AUDIT_AUTH"] = session  # shared by the middleware (login, headers) and the browsers
+        overrides["AUDIT_AUTH_SUMMARY"] = __import__("json").dumps(session.access.summary(), sort_keys=True)
+        if session.access.sends_credentials and not session.access.insecure:
+            overrides["DOWNLOAD_VERIFY_CERTIFICATES"] = True  # no password to a server we cannot verify
 
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
@@ -256,10 +427,7 @@ def run_crawl(url: str, args: argparse.Namespace) -> CrawlResult:
 
     run_id = store.start_run(origin_of(start_url), start_url, {}, versions())
     settings.set("AUDIT_RUN_ID", run_id, priority="cmdline")
-    store.conn.execute(
-        "UPDATE runs SET settings = ? WHERE id = ?",
-        (__import__("json").dumps(audit_settings(settings), sort_keys=True), run_id),
-    )
+    store.set_run_settings(run_id, audit_settings(settings))
     if not args.quiet:
         print(f"Crawling {start_url} (run {run_id}; at most {args.max_pages} pages)...", file=sys.stderr)
     started = time.monotonic()
@@ -272,9 +440,13 @@ def run_crawl(url: str, args: argparse.Namespace) -> CrawlResult:
     run = store.get_run(run_id) or {}
     if run.get("status") == "running":  # forced stop (second Ctrl-C) before the spider could close
         store.finish_run(run_id, "interrupted")
+    if session is not None and session.login_error:
+        store.finish_run(run_id, "failed")
+        store.close()
+        raise UserError(session.login_error)
     run, pages, findings = store.load_run(run_id)
     _raise_for_start_page(start_url, pages, store, run_id)
-    report = _build_report(run, pages, findings)
+    report = _build_report(run, pages, findings, store=store, traffic=traffic)
     written = _write_reports(report, args.out, args.format)
     store.close()
     audited = sum(1 for p in pages if p["status"] and 200 <= p["status"] < 300 and _is_html_type(p["content_type"]))
@@ -312,10 +484,24 @@ def _raise_for_start_page(start_url: str, pages: list[dict[str, Any]], store: An
         raise UserError(message)
 
 
-def _build_report(run: dict, pages: list, findings: list) -> Any:
-    from reports.aggregate import build_report
+def _load_traffic(path: str | None) -> Any:
+    """The --traffic CSV, read before crawling so a bad file fails fast; None without the option."""
+    if not path:
+        return None
+    from reports.traffic import TrafficError, load
 
-    return build_report(run, pages, findings)
+    try:
+        return load(path)
+    except TrafficError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _build_report(run: dict, pages: list, findings: list, store: Any = None, traffic: Any = None) -> Any:
+    from reports.aggregate import build_report
+    from reports.history import previous_run
+
+    previous = previous_run(store, run) if store is not None else None
+    return build_report(run, pages, findings, traffic=traffic, previous=previous)
 
 
 def _write_reports(report: Any, out_dir: str, formats: list[str] | None) -> dict[str, str]:
@@ -346,6 +532,9 @@ def _exit_code(result: CrawlResult) -> int:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
+    if not args.url:
+        raise UserError("no start URL: pass it (empathy-audit crawl https://www.example.com/) or set url in "
+                        "empathy-audit.toml.")
     result = run_crawl(args.url, args)
     _print_result(result, args.quiet)
     return _exit_code(result)
@@ -370,14 +559,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from crawler.storage import Store, StoreError
-
-    if not os.path.exists(args.db):
-        raise UserError(f"there is no history database at {args.db}: run 'empathy-audit crawl URL' first.")
-    try:
-        store = Store(args.db)
-    except StoreError as exc:
-        raise UserError(str(exc)) from None
+    store = _open_store(args.db)
     ids = store.run_ids()
     if not ids:
         raise UserError(f"the history database {args.db} holds no runs yet.")
@@ -390,9 +572,11 @@ def cmd_report(args: argparse.Namespace) -> int:
             raise UserError(f"{args.run!r} is not a run id: give a number or 'latest'.") from None
         if run_id not in ids:
             raise UserError(f"there is no run {run_id} in {args.db} (runs {ids[0]} to {ids[-1]} exist).")
+    traffic = _load_traffic(getattr(args, "traffic", None))
     run, pages, findings = store.load_run(run_id)
+    report = _build_report(run, pages, findings, store=store, traffic=traffic)
     store.close()
-    written = _write_reports(_build_report(run, pages, findings), args.out, args.format)
+    written = _write_reports(report, args.out, args.format)
     for path in written.values():
         print(path)
     return EXIT_OK

@@ -44,8 +44,15 @@ FEED_EXPORT_ENCODING = "utf-8"
 ITEM_PIPELINES = {
     "crawler.pipelines.StaticAuditPipeline": 100,
     "crawler.pipelines.LinkIntegrityPipeline": 150,
+    "crawler.media_pipeline.MediaAuditPipeline": 200,  # what each page downloads; browser (300) runs after it
+    "crawler.media_pipeline.MediaBrowserPipeline": 350,  # adds the browser's Resource Timing (AUDIT_BROWSERS > 0)
     "crawler.pipelines.StoragePipeline": 900,
 }
+
+# Staging access (crawler/middlewares.py): last before the wire, so what it strips from other hosts stays stripped.
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.StagingAccessMiddleware": 990}
+# Live progress on a terminal, periodic log lines otherwise (crawler/progress.py; the CLI turns it on).
+EXTENSIONS = {"crawler.progress.Progress": 500}
 
 # --- empathy-audit ---------------------------------------------------------------------------------------
 AUDIT_DB = ".empathy-audit/history.db"  # SQLite file (every run is kept)
@@ -62,3 +69,12 @@ AUDIT_STANDARD = "wcag22aa"
 AUDIT_BEST_PRACTICES = False
 AUDIT_SCREENSHOTS = True
 AUDIT_PAGE_TIMEOUT = 30
+AUDIT_MEDIA = True  # measure what each page downloads (media checks, low-bandwidth report)
+AUDIT_PAGE_WEIGHT_BUDGET = 2667  # KB (1,024 bytes): Lighthouse total-byte-weight scores 0.9 here
+AUDIT_MEDIA_TIMEOUT = 10  # seconds per measuring request (never more than DOWNLOAD_TIMEOUT)
+AUDIT_MEDIA_MAX_BYTES = 16 * 1024 * 1024  # a body without Content-Length is counted this far, then "unmeasured"
+AUDIT_MEDIA_THIRD_PARTY = True  # also measure resources on other hosts (CDNs, font services)
+AUDIT_AUTH = None  # crawler.auth.AuthSession set by the CLI (--basic-auth, --header, --cookie, --login-*)
+AUDIT_INSECURE = False  # accept self-signed certificates in Chromium too (--insecure)
+AUDIT_PROGRESS = False  # progress display (the CLI sets it unless --quiet)
+AUDIT_PROGRESS_INTERVAL = 10.0  # seconds between plain progress lines when stderr is not a terminal

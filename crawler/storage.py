@@ -12,6 +12,8 @@ from typing import Any, Iterable
 from audits.model import Finding
 
 # Each entry migrates the schema from version i to i+1; PRAGMA user_version records where a database stands.
+# PostgreSQL runs the same list, translated (crawler/storage_pg.py): keep to INTEGER/REAL/TEXT columns, an
+# `id INTEGER PRIMARY KEY AUTOINCREMENT` or a UNIQUE/PRIMARY KEY (...) constraint, and `?` parameters.
 MIGRATIONS: list[str] = [
     """
     CREATE TABLE runs (
@@ -67,6 +69,39 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (run_id, from_url, to_url)
     ) WITHOUT ROWID;
     """,
+    # 2: what each page makes a visitor download (media audit). A resource is measured once per run.
+    """
+    CREATE TABLE resources (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        url TEXT NOT NULL,
+        status INTEGER,
+        content_type TEXT NOT NULL DEFAULT '',
+        bytes INTEGER,
+        decoded_bytes INTEGER,
+        gzip_bytes INTEGER,
+        encoding TEXT NOT NULL DEFAULT '',
+        cache_control TEXT,
+        expires TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        measured INTEGER NOT NULL,
+        reason TEXT,
+        method TEXT NOT NULL DEFAULT '',
+        info TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY (run_id, url)
+    ) WITHOUT ROWID;
+    CREATE TABLE page_resources (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        page_url TEXT NOT NULL,
+        resource_url TEXT NOT NULL,
+        type TEXT NOT NULL,
+        found_via TEXT NOT NULL,
+        in_weight INTEGER NOT NULL DEFAULT 1,
+        selector TEXT NOT NULL DEFAULT '',
+        data TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY (run_id, page_url, resource_url)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 
@@ -79,15 +114,28 @@ class StoreError(Exception):
 
 
 class Store:
-    """The one place that reads and writes run history. A later backend (PostgreSQL) implements the same methods."""
+    """The one place that reads and writes run history: a SQLite file, or a postgresql:// URL (PgStore, same methods).
+
+    Every string written is masked (crawler.auth.mask): a staging secret never reaches the database or a report.
+    """
+
+    def __new__(cls, path: str, *args: Any, **kwargs: Any) -> "Store":
+        if cls is Store and str(path).startswith(("postgresql://", "postgres://")):
+            from crawler.storage_pg import PgStore
+
+            return super().__new__(PgStore)
+        return super().__new__(cls)
 
     def __init__(self, path: str) -> None:
+        from crawler.auth import MaskingConnection
+
         self.path = path
         try:
             if path != ":memory:":
                 os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
             self.conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
+            self.conn = MaskingConnection(self.conn)  # type: ignore[assignment]
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
@@ -241,6 +289,113 @@ class Store:
                 }
             )
         return run, pages, findings
+
+    # --- resources (media audit) -------------------------------------------------------------------------------
+
+    _RESOURCE_COLUMNS = ("url", "status", "content_type", "bytes", "decoded_bytes", "gzip_bytes", "encoding",
+                         "cache_control", "expires", "etag", "last_modified", "measured", "reason", "method", "info")
+    _PAGE_RESOURCE_COLUMNS = ("resource_url", "type", "found_via", "in_weight", "selector", "data")
+
+    def add_page_resources(self, run_id: int, page_url: str, resources: Iterable[dict[str, Any]],
+                           links: Iterable[dict[str, Any]]) -> None:
+        """Store measured resources (one row per URL and run) and what one page loads, in one transaction.
+
+        `resources`: dicts with the keys of the resources table (info a dict); `links`: dicts with resource_url,
+        type, found_via, in_weight, selector, data (a dict). A page's earlier rows are replaced.
+        """
+        with self._tx():
+            self.conn.executemany(
+                f"INSERT OR REPLACE INTO resources (run_id, {', '.join(self._RESOURCE_COLUMNS)}) "
+                f"VALUES (?{', ?' * len(self._RESOURCE_COLUMNS)})",
+                ((run_id, *[self._resource_value(r, c) for c in self._RESOURCE_COLUMNS]) for r in resources),
+            )
+            self.conn.execute("DELETE FROM page_resources WHERE run_id = ? AND page_url = ?", (run_id, page_url))
+            self.conn.executemany(
+                f"INSERT OR IGNORE INTO page_resources (run_id, page_url, {', '.join(self._PAGE_RESOURCE_COLUMNS)}) "
+                f"VALUES (?, ?{', ?' * len(self._PAGE_RESOURCE_COLUMNS)})",
+                (
+                    (run_id, page_url, link["resource_url"], link["type"], link["found_via"],
+                     int(bool(link.get("in_weight", True))), link.get("selector") or "",
+                     json.dumps(link.get("data") or {}, default=str))
+                    for link in links
+                ),
+            )
+
+    @staticmethod
+    def _resource_value(r: dict[str, Any], column: str) -> Any:
+        value = r.get(column)
+        if column == "info":
+            return json.dumps(value or {}, default=str)
+        if column == "measured":
+            return int(bool(value))
+        if value is None and column in ("content_type", "encoding", "method"):
+            return ""
+        return value
+
+    def load_resources(self, run_id: int) -> list[dict[str, Any]]:
+        """One dict per (page, resource) of a run: the page_resources row joined with the resource's measurement.
+
+        Keys: page_url, url, type, found_via, in_weight (bool), selector, data (dict), and the measurement: status,
+        content_type, bytes, decoded_bytes, gzip_bytes, encoding, cache_control, expires, etag, last_modified,
+        measured (bool; False also when the resource has no measurement row), reason, method, info (dict).
+        """
+        rows = self.conn.execute(
+            """SELECT pr.page_url, pr.resource_url AS url, pr.type, pr.found_via, pr.in_weight, pr.selector,
+                      pr.data, r.status, r.content_type, r.bytes, r.decoded_bytes, r.gzip_bytes, r.encoding,
+                      r.cache_control, r.expires, r.etag, r.last_modified, r.measured, r.reason, r.method, r.info
+               FROM page_resources pr LEFT JOIN resources r ON r.run_id = pr.run_id AND r.url = pr.resource_url
+               WHERE pr.run_id = ? ORDER BY pr.page_url, pr.resource_url""",
+            (run_id,),
+        ).fetchall()
+        out = []
+        for row in rows:
+            d = dict(row)
+            d["in_weight"] = bool(d["in_weight"])
+            d["measured"] = bool(d["measured"])
+            d["data"] = json.loads(d["data"] or "{}")
+            d["info"] = json.loads(d["info"] or "{}")
+            d["content_type"] = d["content_type"] or ""
+            d["encoding"] = d["encoding"] or ""
+            if d["reason"] is None and not d["measured"] and d["method"] is None:
+                d["reason"] = "no measurement was stored for it"
+            out.append(d)
+        return out
+
+    # --- history -------------------------------------------------------------------------------------------------
+
+    def set_run_settings(self, run_id: int, settings: dict[str, Any]) -> None:
+        self.conn.execute("UPDATE runs SET settings = ? WHERE id = ?", (json.dumps(settings, sort_keys=True), run_id))
+
+    def run_summaries(self, site: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """Newest first: id, site, start_url, started_at, finished_at, status, pages, audited (HTML pages that
+        answered 2xx), problems (distinct failing checks), and failing findings per severity (critical, serious,
+        moderate, minor)."""
+        where, params = ("WHERE r.site = ?", [site]) if site else ("", [])
+        sql = f"""
+            SELECT r.id, r.site, r.start_url, r.started_at, r.finished_at, r.status,
+                   (SELECT COUNT(*) FROM pages p WHERE p.run_id = r.id) AS pages,
+                   (SELECT COUNT(*) FROM pages p WHERE p.run_id = r.id AND p.status >= 200 AND p.status < 300
+                       AND p.error IS NULL AND (p.content_type = '' OR p.content_type LIKE 'text/html%'
+                       OR p.content_type LIKE 'application/xhtml+xml%')) AS audited,
+                   (SELECT COUNT(DISTINCT f.check_id) FROM findings f WHERE f.run_id = r.id AND f.outcome = 'fail')
+                       AS problems,
+                   (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.outcome = 'fail'
+                       AND f.severity = 'critical') AS critical,
+                   (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.outcome = 'fail'
+                       AND f.severity = 'serious') AS serious,
+                   (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.outcome = 'fail'
+                       AND f.severity = 'moderate') AS moderate,
+                   (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.outcome = 'fail'
+                       AND f.severity = 'minor') AS minor
+            FROM runs r {where} ORDER BY r.id DESC"""
+        if limit:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        return [
+            {k: (int(v) if k in ("pages", "audited", "problems", "critical", "serious", "moderate", "minor") else v)
+             for k, v in dict(row).items()}
+            for row in self.conn.execute(sql, tuple(params)).fetchall()
+        ]
 
 
 class _Transaction:

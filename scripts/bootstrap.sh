@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 VENV=.venv
 want_browser=${EMPATHY_NEEDS_BROWSER:-1}
+want_postgres=${EMPATHY_NEEDS_POSTGRES:-1}  # the test suite starts a throwaway PostgreSQL server (--db postgresql://)
 
 find_python() {
   local c
@@ -52,6 +53,22 @@ if [ "$want_browser" = 1 ]; then
         || { echo "Installing chromium and chromium-driver with apt-get failed (see /tmp/empathy-audit-apt.log): install them and run this again." >&2; exit 2; }
     else
       echo "Browser audits need Chromium and ChromeDriver: install them (Debian/Ubuntu: 'sudo apt-get install chromium chromium-driver') and run this again." >&2
+      exit 2
+    fi
+  fi
+fi
+
+# PostgreSQL's server binaries (initdb, pg_ctl) for the tests of the postgresql:// history backend. Debian keeps
+# them in /usr/lib/postgresql/<version>/bin, off PATH; the tests look there. No cluster is created or started here.
+if [ "$want_postgres" = 1 ]; then
+  if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "Installing Debian's postgresql (the tests start a throwaway server on 127.0.0.1)..." >&2
+      export DEBIAN_FRONTEND=noninteractive
+      { apt-get update -qq && apt-get install -y -qq postgresql; } >/tmp/empathy-audit-apt-pg.log 2>&1 \
+        || { echo "Installing postgresql with apt-get failed (see /tmp/empathy-audit-apt-pg.log): install it and run this again." >&2; exit 2; }
+    else
+      echo "The tests need PostgreSQL's server programs (initdb, pg_ctl): install them (Debian/Ubuntu: 'sudo apt-get install postgresql') and run this again, or set EMPATHY_NEEDS_POSTGRES=0 to skip those tests." >&2
       exit 2
     fi
   fi

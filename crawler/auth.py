@@ -1,0 +1,605 @@
+"""Staging access: basic auth, extra headers, cookies and a scripted login, scoped to the audited site's hosts.
+
+Rules every part follows (Scrapy side: crawler/middlewares.py; Chromium side: `AuthSession.attach`):
+
+- Credentials (the Authorization header, the configured headers, cookies, the login form's fields) are sent only
+  to the hosts in scope: the start URL's host and its www. twin, over https when the start URL is https. A
+  redirect to another host never carries them; the start URL moving to another host does not widen this scope.
+- Every secret is registered here and masked (`mask`) in log records, in what the history database stores (run
+  settings, pages, findings) and therefore in every report written from it.
+- Chromium never gets a browser-wide header (`Network.setExtraHTTPHeaders` would send it to every host): a
+  DevTools connection of our own pauses only the requests whose URL matches an in-scope host (`Fetch.enable`
+  with URL patterns), adds the headers to those after checking the host again, and answers HTTP auth
+  challenges only for them. Cookies are set host-only, once per in-scope host. Requests to any other host are
+  never paused and get nothing; Chromium's own auth cache never learns the password (it is not entered through
+  a challenge dialog), so it cannot replay it elsewhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import itertools
+import json
+import logging
+import os
+import re
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+from urllib.parse import quote, quote_plus, urlsplit, urlunsplit
+
+log = logging.getLogger(__name__)
+
+MASK = "********"
+MIN_SECRET = 4  # shorter values are not masked: replacing every "ci" or "1" in a report would garble it
+
+# --- the secret registry and masking ----------------------------------------------------------------------------
+
+_secrets: set[str] = set()
+_sorted: list[str] = []
+_lock = threading.Lock()
+
+
+def register_secret(value: Any) -> None:
+    """Mask `value` (and its URL- and form-encoded forms) from now on, everywhere this process writes."""
+    if value is None:
+        return
+    text = str(value)
+    if len(text) < MIN_SECRET:
+        return
+    global _sorted
+    with _lock:
+        new = {text, quote(text, safe=""), quote_plus(text)} - _secrets
+        if not new:
+            return
+        _secrets.update(new)
+        _sorted = sorted(_secrets, key=len, reverse=True)
+
+
+def clear_secrets() -> None:
+    """For tests."""
+    global _sorted
+    with _lock:
+        _secrets.clear()
+        _sorted = []
+
+
+def mask(text: Any) -> Any:
+    """`text` with every registered secret replaced by ********; non-strings are returned unchanged."""
+    if not _sorted or not isinstance(text, str) or not text:
+        return text
+    for secret in _sorted:
+        if secret in text:
+            text = text.replace(secret, MASK)
+    return text
+
+
+def mask_any(value: Any) -> Any:
+    """mask() applied to every string inside dicts, lists and tuples."""
+    if not _sorted:
+        return value
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, dict):
+        return {mask_any(k): mask_any(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(mask_any(v) for v in value)
+    return value
+
+
+def redact_url(url: str) -> str:
+    """A URL with its password (if any) replaced by ********, e.g. for a postgresql:// URL in a message."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.password:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    user = parts.username or ""
+    return urlunsplit((parts.scheme, f"{user}:{MASK}@{host}", parts.path, parts.query, parts.fragment))
+
+
+_log_masking_installed = False
+
+
+def install_log_masking() -> None:
+    """Mask secrets in every log record this process creates, whatever handler writes it (idempotent)."""
+    global _log_masking_installed
+    if _log_masking_installed:
+        return
+    _log_masking_installed = True
+    base = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = base(*args, **kwargs)
+        if not _sorted:
+            return record
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken format string is the handler's problem, not ours
+            return record
+        masked = mask(message)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = mask(logging.Formatter().formatException(record.exc_info))
+        return record
+
+    logging.setLogRecordFactory(factory)
+
+
+# --- configuration ----------------------------------------------------------------------------------------------
+
+SECRET_FIELD = re.compile(r"pass|pwd|secret|token|otp|pin\b|key|auth|session|sid$|jwt|bearer|cookie", re.IGNORECASE)
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP header or cookie name
+
+
+class AuthError(ValueError):
+    """A staging-access option is malformed; the message is one sentence naming it."""
+
+
+def _pairs(items: Iterable[str], sep: str, option: str, shape: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items or []:
+        name, found, value = str(item).partition(sep)
+        name = name.strip()
+        if not found or not name or not _TOKEN.match(name):
+            raise AuthError(f"{option} {item!r} must look like {shape}.")
+        out[name] = value.strip() if sep == ":" else value
+    return out
+
+
+def scope_of(start_url: str) -> frozenset[str]:
+    from crawler.urls import scope_hosts
+
+    return frozenset(scope_hosts(start_url))
+
+
+@dataclass
+class StagingAccess:
+    """What the user configured to get into a staging site. Validated; secrets already registered for masking."""
+
+    start_url: str
+    hosts: frozenset[str]
+    https_only: bool  # the start URL is https: credentials never go over plain http
+    basic: tuple[str, str] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    cookies: dict[str, str] = field(default_factory=dict)
+    login_url: str | None = None
+    login_fields: dict[str, str] = field(default_factory=dict)
+    login_form: str | None = None
+    login_hook: str | None = None
+    insecure: bool = False
+
+    @classmethod
+    def from_args(cls, args: Any, start_url: str, env_secrets: Iterable[str] = ()) -> "StagingAccess":
+        from crawler.urls import host_of
+
+        hosts = scope_of(start_url)
+        access = cls(start_url=start_url, hosts=hosts, https_only=start_url.startswith("https://"),
+                     insecure=bool(getattr(args, "insecure", False)))
+        basic = getattr(args, "basic_auth", None)
+        if basic:
+            user, found, password = str(basic).partition(":")
+            if not found or not user:
+                raise AuthError("basic-auth must look like USER:PASSWORD, e.g. 'ci:${STAGING_PASSWORD}'.")
+            access.basic = (user, password)
+        access.headers = _pairs(getattr(args, "header", None) or [], ":", "header", "'Name: value'")
+        for name in access.headers:
+            if name.lower() in ("host", "content-length", "transfer-encoding", "connection"):
+                raise AuthError(f"header {name!r} cannot be set: it is managed by the HTTP client.")
+        access.cookies = _pairs(getattr(args, "cookie", None) or [], "=", "cookie", "'name=value'")
+        access.login_fields = _pairs(getattr(args, "login_field", None) or [], "=", "login-field", "'name=value'")
+        access.login_url = getattr(args, "login_url", None) or None
+        access.login_form = getattr(args, "login_form", None) or None
+        access.login_hook = getattr(args, "login_hook", None) or None
+        if (access.login_fields or access.login_form) and not access.login_url:
+            raise AuthError("login-field and login-form need login-url, the address of the login form.")
+        if access.login_url:
+            parts = urlsplit(access.login_url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise AuthError(f"login-url {access.login_url!r} is not an http:// or https:// URL.")
+            if host_of(access.login_url) not in hosts:
+                raise AuthError(
+                    f"login-url {access.login_url} is not on the audited site ({', '.join(sorted(hosts))}): "
+                    f"credentials are only sent there (use login-hook for a single sign-on elsewhere)."
+                )
+            if not access.login_fields:
+                raise AuthError("login-url needs login-field values to fill in, e.g. 'password=${STAGING_PASSWORD}'.")
+        if access.login_hook and not re.match(r"^[\w.]+:[\w.]+$", access.login_hook):
+            raise AuthError(f"login-hook {access.login_hook!r} must look like 'module:function'.")
+        # Everything that could open the door is masked from here on.
+        if access.basic:
+            register_secret(access.basic[1])
+            register_secret(access.basic_header)
+            register_secret(base64.b64encode(f"{access.basic[0]}:{access.basic[1]}".encode()).decode())
+        for value in access.headers.values():
+            register_secret(value)
+        for value in access.cookies.values():
+            register_secret(value)
+        for name, value in access.login_fields.items():
+            if SECRET_FIELD.search(name):
+                register_secret(value)
+        for value in env_secrets:
+            register_secret(value)
+        return access
+
+    @property
+    def active(self) -> bool:
+        return bool(self.basic or self.headers or self.cookies or self.login_url or self.login_hook or self.insecure)
+
+    @property
+    def sends_credentials(self) -> bool:
+        return bool(self.basic or self.headers or self.cookies or self.login_url or self.login_hook)
+
+    @property
+    def basic_header(self) -> str | None:
+        if not self.basic:
+            return None
+        token = base64.b64encode(f"{self.basic[0]}:{self.basic[1]}".encode("utf-8")).decode("ascii")
+        return f"Basic {token}"
+
+    def in_scope(self, url: str) -> bool:
+        """May credentials go to this URL? Its host is in scope, and it is https when the site is."""
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return False
+        if parts.scheme not in ("http", "https") or parts.username or parts.password:
+            return False
+        if self.https_only and parts.scheme != "https":
+            return False
+        return (parts.hostname or "").lower() in self.hosts
+
+    def header_names(self) -> set[str]:
+        names = {n.lower() for n in self.headers}
+        if self.basic:
+            names.add("authorization")
+        return names
+
+    def summary(self) -> dict[str, Any]:
+        """What was configured, without a single secret: stored with the run."""
+        out: dict[str, Any] = {"hosts": sorted(self.hosts)}
+        if self.basic:
+            out["basic_auth_user"] = self.basic[0]
+        if self.headers:
+            out["headers"] = sorted(self.headers)
+        if self.cookies:
+            out["cookies"] = sorted(self.cookies)
+        if self.login_url:
+            out["login_url"] = self.login_url
+            out["login_fields"] = sorted(self.login_fields)
+        if self.login_hook:
+            out["login_hook"] = self.login_hook
+        out["insecure"] = self.insecure
+        return out
+
+
+# --- the session shared by Scrapy and the browsers --------------------------------------------------------------
+
+
+class AuthSession:
+    """Staging access for one crawl: the configuration plus the session cookies the login produced.
+
+    Lives in the AUDIT_AUTH setting; Scrapy deep-copies settings, so copies are the same object (shared state).
+    """
+
+    def __init__(self, access: StagingAccess) -> None:
+        self.access = access
+        self._lock = threading.Lock()
+        self._cookies: list[dict[str, Any]] = []
+        self.version = 0
+        self.login_error: str | None = None
+        self.logged_in = False
+
+    def __deepcopy__(self, memo: dict) -> "AuthSession":
+        return self
+
+    def __copy__(self) -> "AuthSession":
+        return self
+
+    def __repr__(self) -> str:  # never the secrets
+        return f"<AuthSession hosts={sorted(self.access.hosts)} cookies={len(self._cookies)}>"
+
+    # cookies ---------------------------------------------------------------------------------------------------
+    def set_cookies(self, cookies: Iterable[dict[str, Any]]) -> None:
+        """The session's cookies, as {name, value, host, path, secure, httpOnly}; only in-scope hosts are kept."""
+        kept = []
+        for c in cookies:
+            host = str(c.get("host") or "").lstrip(".").lower()
+            if host not in self.access.hosts:
+                continue
+            register_secret(c.get("value"))
+            kept.append({"name": str(c["name"]), "value": str(c.get("value") or ""), "host": host,
+                         "path": c.get("path") or "/", "secure": bool(c.get("secure")),
+                         "httpOnly": bool(c.get("httpOnly"))})
+        with self._lock:
+            self._cookies = kept
+            self.version += 1
+
+    def cookies(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self._cookies)
+
+    # browser hooks (called by crawler/browser.py) ---------------------------------------------------------------
+    def configure(self, options: Any) -> None:
+        """Before a browser starts: accept self-signed certificates when --insecure was given."""
+        if self.access.insecure:
+            options.add_argument("--ignore-certificate-errors")
+            try:
+                options.accept_insecure_certs = True
+            except Exception:  # noqa: BLE001 - older Selenium: the flag alone does it
+                pass
+
+    def attach(self, driver: Any) -> None:
+        """After a browser started: open our DevTools channel, scope headers and auth to in-scope hosts."""
+        if not self.access.sends_credentials:
+            return
+        address = ((getattr(driver, "capabilities", None) or {}).get("goog:chromeOptions") or {}).get("debuggerAddress")
+        if not address:
+            raise RuntimeError(
+                "staging access (basic auth, headers, cookies, login) in the browser needs a local Chromium; "
+                "it is not available through --webdriver-url"
+            )
+        channel = DevToolsChannel(address, self)
+        channel.start()
+        driver._empathy_staging = channel  # noqa: SLF001 - lives and dies with the driver
+        channel.sync_cookies()
+
+    def before_page(self, driver: Any) -> None:
+        """Before each page: bring the browser's cookies up to date with the session (after the login)."""
+        channel = getattr(driver, "_empathy_staging", None)
+        if channel is not None and channel.cookie_version != self.version:
+            channel.sync_cookies()
+
+    # patterns ------------------------------------------------------------------------------------------------
+    def url_patterns(self) -> list[str]:
+        schemes = ("https",) if self.access.https_only else ("http", "https")
+        out = []
+        for host in sorted(self.access.hosts):
+            h = f"[{host}]" if ":" in host else host
+            for scheme in schemes:
+                out += [f"{scheme}://{h}/*", f"{scheme}://{h}:*"]
+        return out
+
+
+class DevToolsChannel:
+    """A DevTools (CDP) connection of our own to one Chromium, beside chromedriver's.
+
+    chromedriver runs WebDriver commands one at a time, so a request paused during `driver.get` could not be
+    answered through it; this connection has its own reader thread. It auto-attaches to every page and frame
+    target and enables the Fetch domain there for the in-scope URL patterns only.
+    """
+
+    def __init__(self, address: str, session: AuthSession) -> None:
+        self.address = address
+        self.session = session
+        self.access = session.access
+        self._ids = itertools.count(1)
+        self._send_lock = threading.Lock()
+        self._replies: dict[int, dict[str, Any]] = {}
+        self._waiting: dict[int, threading.Event] = {}
+        self._auth_answered: set[str] = set()
+        self._ready = threading.Event()
+        self.cookie_version = -1
+        self.ws: Any = None
+        self.closed = False
+        self.stats = {"paused": 0, "credentials_added": 0, "auth_answered": 0, "auth_cancelled": 0}
+
+    def start(self) -> None:
+        import websocket  # websocket-client: a dependency of selenium
+
+        with urllib.request.urlopen(f"http://{self.address}/json/version", timeout=10) as resp:  # noqa: S310 - loopback
+            info = json.load(resp)
+        self.ws = websocket.create_connection(info["webSocketDebuggerUrl"], suppress_origin=True, timeout=30)
+        self.ws.settimeout(None)
+        threading.Thread(target=self._read, name="staging-devtools", daemon=True).start()
+        self.call("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": False, "flatten": True})
+        if not self._ready.wait(10):
+            raise RuntimeError("the browser's page did not accept the staging-access interception within 10 s")
+
+    def close(self) -> None:
+        self.closed = True
+        try:
+            self.ws.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+    # plumbing ---------------------------------------------------------------------------------------------------
+    def send(self, method: str, params: dict[str, Any] | None = None, session: str | None = None) -> int:
+        msg_id = next(self._ids)
+        msg: dict[str, Any] = {"id": msg_id, "method": method, "params": params or {}}
+        if session:
+            msg["sessionId"] = session
+        with self._send_lock:
+            self.ws.send(json.dumps(msg))
+        return msg_id
+
+    def call(self, method: str, params: dict[str, Any] | None = None, session: str | None = None,
+             timeout: float = 10.0) -> dict[str, Any]:
+        event = threading.Event()
+        msg_id = next(self._ids)
+        self._waiting[msg_id] = event
+        msg: dict[str, Any] = {"id": msg_id, "method": method, "params": params or {}}
+        if session:
+            msg["sessionId"] = session
+        with self._send_lock:
+            self.ws.send(json.dumps(msg))
+        if not event.wait(timeout):
+            self._waiting.pop(msg_id, None)
+            raise RuntimeError(f"the browser did not answer {method} within {timeout:g} s")
+        reply = self._replies.pop(msg_id, {})
+        if "error" in reply:
+            raise RuntimeError(f"{method} failed: {reply['error'].get('message')}")
+        return reply.get("result") or {}
+
+    def _read(self) -> None:
+        while not self.closed:
+            try:
+                message = json.loads(self.ws.recv())
+            except Exception:  # noqa: BLE001 - the browser went away: the pool restarts it
+                self.closed = True
+                for event in list(self._waiting.values()):
+                    event.set()
+                return
+            if "id" in message:
+                event = self._waiting.pop(message["id"], None)
+                if event is not None:
+                    self._replies[message["id"]] = message
+                    event.set()
+                continue
+            try:
+                self._on_event(message.get("method", ""), message.get("params") or {}, message.get("sessionId"))
+            except Exception as exc:  # noqa: BLE001 - never let one event stop the reader
+                log.debug("staging devtools event failed: %s", exc)
+
+    # events -------------------------------------------------------------------------------------------------------
+    def _on_event(self, method: str, params: dict[str, Any], session: str | None) -> None:
+        if method == "Target.attachedToTarget":
+            info = params.get("targetInfo") or {}
+            sid = params.get("sessionId")
+            if info.get("type") in ("page", "iframe"):
+                patterns = [{"urlPattern": p, "requestStage": "Request"} for p in self.session.url_patterns()]
+                threading.Thread(target=self._enable, args=(sid, patterns, info.get("type")), daemon=True).start()
+            else:
+                self.send("Runtime.runIfWaitingForDebugger", {}, sid)
+        elif method == "Fetch.requestPaused":
+            self._on_paused(params, session)
+        elif method == "Fetch.authRequired":
+            self._on_auth(params, session)
+
+    def _enable(self, sid: str, patterns: list[dict[str, str]], kind: str) -> None:
+        try:
+            self.call("Fetch.enable", {"patterns": patterns, "handleAuthRequests": True}, sid)
+            self.send("Runtime.runIfWaitingForDebugger", {}, sid)
+        except Exception as exc:  # noqa: BLE001
+            log.debug("could not intercept a %s target: %s", kind, exc)
+            return
+        if kind == "page":
+            self._ready.set()
+
+    def _on_paused(self, params: dict[str, Any], session: str | None) -> None:
+        request = params.get("request") or {}
+        url = request.get("url", "")
+        self.stats["paused"] += 1
+        if not self.access.in_scope(url):  # a pattern can be broader than the scope (127.0.0.1* vs 127.0.0.10)
+            self.send("Fetch.continueRequest", {"requestId": params["requestId"]}, session)
+            return
+        ours = {n.lower() for n in self.access.headers} | ({"authorization"} if self.access.basic else set())
+        headers = [{"name": k, "value": v} for k, v in (request.get("headers") or {}).items() if k.lower() not in ours]
+        headers += [{"name": k, "value": v} for k, v in self.access.headers.items()]
+        if self.access.basic_header:
+            headers.append({"name": "Authorization", "value": self.access.basic_header})
+        self.stats["credentials_added"] += 1
+        self.send("Fetch.continueRequest", {"requestId": params["requestId"], "headers": headers}, session)
+
+    def _on_auth(self, params: dict[str, Any], session: str | None) -> None:
+        request_id = params["requestId"]
+        url = (params.get("request") or {}).get("url", "")
+        if self.access.basic and self.access.in_scope(url) and request_id not in self._auth_answered:
+            self._auth_answered.add(request_id)
+            user, password = self.access.basic
+            response = {"response": "ProvideCredentials", "username": user, "password": password}
+            self.stats["auth_answered"] += 1
+        else:  # another host, or our credentials were refused once already: no second try, no prompt
+            response = {"response": "CancelAuth"}
+            self.stats["auth_cancelled"] += 1
+        self.send("Fetch.continueWithAuth", {"requestId": request_id, "authChallengeResponse": response}, session)
+
+    # cookies ------------------------------------------------------------------------------------------------------
+    def sync_cookies(self) -> None:
+        """Host-only cookies for each in-scope host (never a Domain= cookie that would reach other subdomains)."""
+        version = self.session.version
+        cookies = []
+        for c in self.session.cookies():
+            scheme = "https" if (c["secure"] or self.access.https_only) else "http"
+            host = f"[{c['host']}]" if ":" in c["host"] else c["host"]
+            cookies.append({"name": c["name"], "value": c["value"], "url": f"{scheme}://{host}{c['path']}",
+                            "path": c["path"], "secure": c["secure"], "httpOnly": c["httpOnly"]})
+        if cookies:
+            self.call("Storage.setCookies", {"cookies": cookies})
+        self.cookie_version = version
+
+
+# --- the login hook ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class LoginContext:
+    """What a login hook gets: `def login(ctx) -> dict[str, str]` returns the session cookies (name -> value)."""
+
+    start_url: str
+    login_url: str | None
+    fields: dict[str, str]
+    basic_auth: tuple[str, str] | None
+    insecure: bool
+    env: dict[str, str]
+
+
+def load_hook(spec: str) -> Callable[[LoginContext], Any]:
+    module_name, _, func_name = spec.partition(":")
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as exc:  # noqa: BLE001
+        raise AuthError(f"login-hook {spec!r}: cannot import {module_name} ({type(exc).__name__}: {exc}).") from None
+    func: Any = module
+    for part in func_name.split("."):
+        func = getattr(func, part, None)
+    if not callable(func):
+        raise AuthError(f"login-hook {spec!r}: {module_name} has no function {func_name}.")
+    return func
+
+
+def run_hook(access: StagingAccess) -> list[dict[str, Any]]:
+    """Call the login hook once; its cookies, one per in-scope host, as AuthSession.set_cookies takes them."""
+    assert access.login_hook
+    func = load_hook(access.login_hook)
+    ctx = LoginContext(access.start_url, access.login_url, dict(access.login_fields), access.basic, access.insecure,
+                       dict(os.environ))
+    started = time.monotonic()
+    try:
+        result = func(ctx)
+    except Exception as exc:  # noqa: BLE001
+        raise AuthError(mask(f"the login hook {access.login_hook} failed: {type(exc).__name__}: {exc}.")) from None
+    if result is None:
+        result = {}
+    if not isinstance(result, dict) or not all(isinstance(k, str) for k in result):
+        raise AuthError(f"the login hook {access.login_hook} must return a dict of cookie names to values.")
+    log.info("login hook %s returned %d cookies in %.1f s", access.login_hook, len(result), time.monotonic() - started)
+    out = []
+    for name, value in result.items():
+        register_secret(value)
+        for host in sorted(access.hosts):
+            out.append({"name": name, "value": str(value), "host": host, "path": "/", "secure": access.https_only})
+    return out
+
+
+class MaskingConnection:
+    """A DB-API connection whose written values have every registered secret masked (used by Store for SQLite)."""
+
+    def __init__(self, conn: Any) -> None:
+        self.raw = conn
+
+    @staticmethod
+    def _params(params: Any) -> Any:
+        if not _sorted or not params:
+            return params
+        return tuple(mask(p) if isinstance(p, str) else p for p in params)
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        return self.raw.execute(sql, self._params(params))
+
+    def executemany(self, sql: str, seq: Any) -> Any:
+        if not _sorted:
+            return self.raw.executemany(sql, seq)
+        return self.raw.executemany(sql, (self._params(p) for p in seq))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)

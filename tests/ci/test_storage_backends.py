@@ -1,0 +1,161 @@
+"""One Store, two backends: every test here runs against a SQLite file and a real PostgreSQL server (loopback,
+started by the test session), and the CLI writes and reads a postgresql:// history like a CI job does."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from audits.model import Finding, Outcome, Severity
+from crawler.auth import register_secret
+from crawler.cli import main
+from crawler.devserver import serve
+from crawler.storage import MIGRATIONS, Store, StoreError
+from tests.helpers import FIXTURE_SITES, run_cli
+
+PAGE = {"url": "https://s.example/", "final_url": "https://s.example/", "status": 200, "content_type": "text/html",
+        "depth": 0, "found_via": "start", "title": "Home", "redirect_chain": [], "headers": {"etag": "x"},
+        "browser": {"audited": True}, "fetched_at": 1700000000.123456, "sitemap_priority": 0.8}
+
+
+def _finding(url: str, check: str, severity: Severity, outcome: Outcome = Outcome.FAIL) -> Finding:
+    return Finding(check_id=check, url=url, selector="img", snippet="<img>", message="no alt", severity=severity,
+                   outcome=outcome, sources=("static",), data={"n": 1})
+
+
+def _fill(store: Store, site: str = "https://s.example") -> int:
+    run = store.start_run(site, site + "/", {"AUDIT_MAX_PAGES": 5}, {"scrapy": "2"})
+    store.add_page(run, PAGE, [_finding(PAGE["url"], "image-alt", Severity.CRITICAL),
+                               _finding(PAGE["url"], "image-alt", Severity.CRITICAL),
+                               _finding(PAGE["url"], "link-name", Severity.SERIOUS),
+                               _finding(PAGE["url"], "lang", Severity.MINOR, Outcome.REVIEW)],
+                   ["https://s.example/a", "https://s.example/a"])
+    store.add_page(run, {**PAGE, "url": "https://s.example/a", "final_url": "https://s.example/a", "depth": 1,
+                         "found_via": "link", "referrer": PAGE["url"], "browser": None}, [])
+    store.add_findings(run, [_finding("https://s.example/a", "color-contrast", Severity.MODERATE)])
+    store.finish_run(run, "finished", {"audit/pages_stored": 2}, {"axe_core": "4.10"})
+    return run
+
+
+def test_schema_and_migrations(db_url):
+    store = Store(db_url)
+    store.close()
+    store = Store(db_url)  # reopening migrates nothing twice
+    if hasattr(store, "schema_version"):
+        assert store.schema_version() == len(MIGRATIONS)
+    else:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert store.run_ids() == []
+    store.close()
+
+
+def test_a_run_round_trips_identically(db_url):
+    store = Store(db_url)
+    run_id = _fill(store)
+    run, pages, findings = store.load_run(run_id)
+    assert run["status"] == "finished" and run["settings"] == {"AUDIT_MAX_PAGES": 5}
+    assert run["versions"] == {"scrapy": "2", "axe_core": "4.10"} and run["stats"] == {"audit/pages_stored": 2}
+    assert [p["url"] for p in pages] == ["https://s.example/", "https://s.example/a"]
+    home, a = pages
+    assert home["fetched_at"] == PAGE["fetched_at"] and home["sitemap_priority"] == 0.8
+    assert home["headers"] == {"etag": "x"} and home["browser"] == {"audited": True} and a["browser"] is None
+    assert a["inbound_links"] == 1 and home["inbound_links"] == 0
+    assert [(f["check_id"], f["severity"], f["outcome"]) for f in findings] == [
+        ("image-alt", "critical", "fail"), ("image-alt", "critical", "fail"), ("link-name", "serious", "fail"),
+        ("lang", "minor", "needs-review"), ("color-contrast", "moderate", "fail")]
+    assert findings[0]["sources"] == ["static"] and findings[0]["data"] == {"n": 1}
+    # A page stored again replaces the first copy (INSERT OR REPLACE on both backends).
+    store.add_page(run_id, {**PAGE, "title": "Home again"}, [])
+    _, pages, _ = store.load_run(run_id)
+    assert [p["title"] for p in pages] == ["Home again", "Home"]
+    store.close()
+
+
+def test_run_summaries_for_history(db_url):
+    store = Store(db_url)
+    first = _fill(store)
+    other = store.start_run("https://other.example", "https://other.example/", {}, {})
+    second = _fill(store)
+    rows = store.run_summaries()
+    assert [r["id"] for r in rows] == [second, other, first]
+    row = rows[0]
+    assert (row["pages"], row["audited"], row["problems"]) == (2, 2, 3)  # distinct failing checks
+    assert (row["critical"], row["serious"], row["moderate"], row["minor"]) == (2, 1, 1, 0)
+    assert rows[1]["status"] == "running" and rows[1]["pages"] == 0
+    assert [r["id"] for r in store.run_summaries(site="https://s.example")] == [second, first]
+    assert [r["id"] for r in store.run_summaries(limit=1)] == [second]
+    store.close()
+
+
+def test_media_resources_use_the_same_sql_on_both(db_url):
+    store = Store(db_url)
+    run = store.start_run("https://s.example", "https://s.example/", {}, {})
+    res = {"url": "https://s.example/a.png", "status": 200, "content_type": "image/png", "bytes": 10, "measured": True}
+    link = {"resource_url": "https://s.example/a.png", "type": "image", "found_via": "html", "in_weight": True}
+    store.add_page_resources(run, "https://s.example/", [res], [link, link])
+    store.add_page_resources(run, "https://s.example/", [{**res, "bytes": 20}], [link])
+    rows = store.load_resources(run)
+    assert [(r["url"], r["bytes"], r["measured"]) for r in rows] == [("https://s.example/a.png", 20, True)]
+    store.close()
+
+
+def test_secrets_never_reach_the_database(db_url):
+    register_secret("db-S3cret-value")
+    store = Store(db_url)
+    run = store.start_run("https://s.example", "https://s.example/", {"AUDIT_X": "db-S3cret-value"}, {})
+    store.add_page(run, {**PAGE, "title": "hello db-S3cret-value"}, [])
+    store.set_run_settings(run, {"AUDIT_DB": "postgresql://u:db-S3cret-value@h/d"})
+    run_row, pages, _ = store.load_run(run)
+    assert "db-S3cret-value" not in json.dumps(run_row) and pages[0]["title"] == "hello ********"
+    store.close()
+
+
+def test_postgres_errors_are_one_sentence_without_the_password(pg_server):
+    with pytest.raises(StoreError) as exc:
+        Store(f"postgresql://postgres:pg-S3cret@127.0.0.1:{pg_server.port}/no_such_db")
+    assert "pg-S3cret" not in str(exc.value) and "********" in str(exc.value)
+    assert str(exc.value).startswith("Cannot open the history database postgresql://postgres:********@127.0.0.1")
+
+
+def test_crawl_and_history_on_postgresql_like_a_ci_job(pg_server, tmp_path):
+    db = pg_server.url(pg_server.new_database(), password="pg-S3cret")  # trust auth: any password works
+    with serve(str(FIXTURE_SITES / "crawl")) as srv:
+        res = run_cli("crawl", srv.base_url + "/", "--db", db, "--out", str(tmp_path / "out"), "--no-browser",
+                      "--max-pages", "5")
+    assert res.code == 0, res.stderr
+    assert "pg-S3cret" not in res.stderr + res.stdout
+    res = run_cli("history", "--db", db)
+    assert res.code == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[0].split()[:5] == ["run", "date", "(UTC)", "status", "pages"]
+    assert lines[1].split()[0] == "1" and " finished " in lines[1] and srv.base_url in lines[1]
+    store = Store(db)
+    run, pages, _ = store.load_run(1)
+    store.close()
+    assert len(pages) == 5 and "pg-S3cret" not in json.dumps(run["settings"])
+    assert run["settings"]["AUDIT_DB"].startswith("postgresql://postgres:********@")
+    for path in (tmp_path / "out").rglob("*"):
+        if path.is_file():
+            assert b"pg-S3cret" not in path.read_bytes()
+    res = run_cli("report", "latest", "--db", db, "--out", str(tmp_path / "again"))
+    assert res.code == 0 and res.stdout.strip().endswith("report.json")
+
+
+def test_history_command_on_sqlite(tmp_path, capsys):
+    db = str(tmp_path / "h.db")
+    store = Store(db)
+    _fill(store)
+    _fill(store, "https://other.example")
+    store.close()
+    assert main(["history", "--db", db]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["run", "date", "(UTC)", "status", "pages", "problems", "critical", "serious",
+                              "moderate", "minor", "site"]
+    assert out[1].split()[-1] == "https://other.example" and out[1].split()[3:10] == ["finished", "2", "3", "2", "1",
+                                                                                      "1", "0"]
+    assert main(["history", "--db", db, "--site", "https://s.example/", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["site"] for r in rows] == ["https://s.example"] and rows[0]["problems"] == 3
+    assert main(["history", "--db", str(tmp_path / "none.db")]) == 2
+    assert "there is no history database" in capsys.readouterr().err
