@@ -115,6 +115,8 @@ class BrowserAuditPipeline:
             "attempts": result.attempts,
             "seconds": result.seconds,
         }
+        if result.artifact is not None and getattr(result.artifact, "resources", None):
+            item.browser["resources"] = result.artifact.resources  # taken off again by MediaBrowserPipeline
 
     def _allowed_hosts(self, item: PageItem) -> set[str]:
         spider = getattr(self.crawler, "spider", None)

@@ -501,7 +501,12 @@ def _build_report(run: dict, pages: list, findings: list, store: Any = None, tra
     from reports.history import previous_run
 
     previous = previous_run(store, run) if store is not None else None
-    return build_report(run, pages, findings, traffic=traffic, previous=previous)
+    report = build_report(run, pages, findings, traffic=traffic, previous=previous)
+    if store is not None and run.get("id") is not None:
+        from reports.bandwidth import build_bandwidth
+
+        report.bandwidth = build_bandwidth(run, pages, store.load_resources(run["id"]), findings)
+    return report
 
 
 def _write_reports(report: Any, out_dir: str, formats: list[str] | None) -> dict[str, str]:

@@ -91,6 +91,7 @@ class AxePage:
     error: str | None = None  # the page was not audited, and why (never read as a pass)
     gathered_at: float = 0.0
     seconds: float = 0.0
+    resources: dict[str, Any] | None = None  # Resource Timing and image layout, for the media audit
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -293,6 +294,31 @@ def run_axe(driver: Any, options: dict[str, Any], script_timeout: float) -> dict
     return res
 
 
+# What the page downloaded (Resource Timing) and where its images sit, for crawler.media_pipeline (media audit).
+_RESOURCES_JS = _PATH_JS + r"""
+var out = {viewport: [window.innerWidth, window.innerHeight], entries: [], images: []};
+performance.getEntriesByType('resource').slice(0, 500).forEach(function (e) {
+  out.entries.push({name: e.name, initiatorType: e.initiatorType, transferSize: e.transferSize,
+                    encodedBodySize: e.encodedBodySize, decodedBodySize: e.decodedBodySize});
+});
+Array.prototype.slice.call(document.images, 0, 300).forEach(function (img) {
+  var r = img.getBoundingClientRect();
+  out.images.push({selector: __eaPath(img), src: img.currentSrc || img.src, naturalWidth: img.naturalWidth,
+                   naturalHeight: img.naturalHeight, width: r.width, height: r.height, top: r.top + window.scrollY});
+});
+return out;
+"""
+
+
+def gather_resources(driver: Any) -> dict[str, Any] | None:
+    """{"viewport": [w, h], "entries": [Resource Timing], "images": [layout]}; None when the page will not say."""
+    try:
+        res = _with_alerts(driver, driver.execute_script, _RESOURCES_JS)
+    except WebDriverException:
+        return None
+    return res if isinstance(res, dict) else None
+
+
 def gather(
     driver: Any,
     url: str,
@@ -327,6 +353,7 @@ def gather(
     page.violations = res.get("violations") or []
     page.incomplete = res.get("incomplete") or []
     resolve_frame_selectors(driver, page.violations + page.incomplete)
+    page.resources = gather_resources(driver)
     # A script may have navigated away while axe ran: the results then describe another page.
     after = _with_alerts(driver, lambda: driver.current_url)
     if after != page.final_url and not host_allowed(after, allowed_hosts):
