@@ -1,24 +1,36 @@
-"""Turn one run's pages and findings (as storage returns them) into a Report: problems, pages, coverage, summary."""
+"""Turn one run (as storage returns it) into a Report of ranked fixes: who each hurts, how much, and why.
+
+Findings become fixes (reports.fixes: one fingerprint, one change), fixes get a customer-impact score
+(reports.scoring: the model of ../shared/design/IMPACT.md and its one table of constants), a plain-English reason
+(reports.wording), a place in the order (blockers on key journeys first, then by priority) and a trend against the
+previous run of the same site. Writers only render what is built here.
+"""
 
 from __future__ import annotations
 
-import os
-
 import base64
+import math
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from audits.model import WCAG_SLUGS, Check, Kind, Outcome, Persona, Severity
+from reports import fixes as fx
+from reports import scoring
+from reports import wording as w
+from reports.traffic import Traffic
 
 SCREENSHOT_MAX_BYTES = 200 * 1024  # larger screenshots are not embedded (the HTML report must stay small)
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 SOURCE_ORDER = ("static", "axe", "browser", "media", "crawl")  # how "found by" is listed; others follow by name
 SEVERITIES = sorted(Severity, key=lambda s: -s.rank)  # critical, serious, moderate, minor
+MAX_EXAMPLES = 3  # example elements shown with each fix
 
 Lookup = Callable[[str], "Check | None"]
+RunInputs = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]
 
 
 # --- records ---------------------------------------------------------------------------------------------
@@ -28,13 +40,7 @@ Lookup = Callable[[str], "Check | None"]
 class WcagRef:
     sc: str  # "1.1.1"
     url: str  # its Understanding page
-    name: str  # "non-text content" (from the page's slug); "" when not known
-
-
-@dataclass(frozen=True)
-class PersonaRef:
-    id: str  # Persona value, "screen-reader"
-    label: str  # "Blind and screen-reader users"
+    name: str  # "non text content" (from the page's slug); "" when not known
 
 
 @dataclass
@@ -65,39 +71,121 @@ class Element:
     severity: Severity
     sources: tuple[str, ...]
     data: dict[str, Any]
+    outcome: Outcome = Outcome.FAIL
     screenshot_path: str | None = None  # as the finding gave it
     screenshot_uri: str | None = None  # data: URI when the PNG exists and is small enough
 
 
 @dataclass
-class ProblemPage:
-    """The elements of one problem on one page."""
+class FixPage:
+    """One page of a fix: its elements and what the page adds to the fix's score."""
 
     url: str
-    anchor: str  # id of this entry in the problem ("problem-x--page-3"): pages link here
-    page_anchor: str  # id of the page in the page list: this entry links there
+    anchor: str  # id of this entry in the fix ("fix-...--page-3"): pages link here
+    page_anchor: str  # id of the page in the page list
     page_title: str | None
     elements: list[Element]
+    outcome: Outcome  # FAIL when any element fails, else REVIEW
+    visits: float  # V(p): visits a month (analytics) or share of visits (proxy)
+    journey: str | None  # the key task of the page or of the element's form ("buying"), None when none
+    journey_multiplier: float  # J
+    occurrence_factor: float  # g(n)
+    confidence: float  # c
+    confidence_basis: str  # key of scoring.CONFIDENCE
+    bve: float  # this page's part of the fix's BVE
 
 
 @dataclass
-class Problem:
-    """All findings of one check with one outcome (fail, or needs-review), across pages."""
+class PersonaHarm:
+    """How a fix hurts one persona."""
 
-    check_id: str
+    persona: Persona
+    role: str  # P primary, S secondary, M minor (IMPACT.md section 4)
+    harm: float  # S_k, 0..1
+    share: float  # pi_k
+    bve: float  # this persona's part of the fix's BVE
+    how: str  # one line: what the persona meets
+
+    @property
+    def id(self) -> str:
+        return str(self.persona)
+
+    @property
+    def label(self) -> str:
+        return self.persona.label
+
+    @property
+    def words(self) -> str:
+        return w.PERSONA_WORDS[self.persona]
+
+    @property
+    def level(self) -> str:
+        """'blocks', 'serious', 'moderate', 'minor': the harm in words."""
+        if self.harm >= 1.0:
+            return "blocks"
+        if self.harm >= 0.7:
+            return "serious"
+        if self.harm >= 0.3:
+            return "moderate"
+        return "minor"
+
+
+@dataclass
+class Score:
+    bve: float  # blocked-visit equivalents a month (analytics) or as a share of visits (proxy)
+    affected: float  # visits (or share) that meet the barrier, upper bound
+    visit_share: float  # share of the site's visits that land on the fix's pages
+    effort: float  # E
+    priority: float  # BVE / E
+    confidence: float  # visit-weighted c over its pages
+    bar: int = 0  # 0..100, log scale, for the chart
+
+
+@dataclass
+class Fix:
+    """Every finding one change repairs: one check, one fingerprint, all its pages."""
+
+    fingerprint: fx.Fingerprint
     anchor: str
+    check_id: str
     title: str  # the passing condition
     failure_title: str  # what a visitor meets
-    severity: Severity  # the worst severity among its findings (used for ordering)
-    declared_severity: Severity | None  # the check's metadata; None for a check the registry does not know
+    severity: Severity  # worst among its findings
+    declared_severity: Severity | None
     known: bool
     kind: str | None
     best_practice: bool
     wcag: list[WcagRef]
-    personas: list[PersonaRef]
     how_to_fix: str
     sources: list[str]
-    pages: list[ProblemPage]
+    outcome: Outcome  # FAIL, or REVIEW when every finding needs a person to decide
+    component: fx.Component
+    personas: list[PersonaHarm]
+    pages: list[FixPage]
+    score: Score
+    task: str  # what it gets in the way of ("buying", "using buttons")
+    journey: str | None  # the key task when it sits on a key journey
+    blocker: bool  # lane "Fix first: blocks a key task"
+    rank: int = 0
+    reason: str = ""
+    trend: str | None = None  # "new" | "unchanged"; None when there is no previous run to compare with
+    pages_before: int | None = None  # pages in the previous run, for unchanged fixes
+    bandwidth: dict[str, Any] | None = None  # HOOK: bytes and seconds saved, for media fixes
+
+    @property
+    def id(self) -> str:
+        return self.fingerprint.id
+
+    @property
+    def lane(self) -> str:
+        return "blocker" if self.blocker else "ranked"
+
+    detail: str = ""  # tells apart fixes that would otherwise share a heading ("#phone")
+
+    @property
+    def heading(self) -> str:
+        base = f"{self.failure_title}: {self.component.name}"
+        return f"{base} ({self.detail})" if self.detail else base
 
     @property
     def pages_affected(self) -> int:
@@ -106,6 +194,20 @@ class Problem:
     @property
     def elements(self) -> int:
         return sum(len(p.elements) for p in self.pages)
+
+    @property
+    def max_harm(self) -> float:
+        return max((p.harm for p in self.personas), default=0.0)
+
+    @property
+    def examples(self) -> list[tuple[FixPage, Element]]:
+        """Up to MAX_EXAMPLES elements, one per page first, those with a screenshot preferred."""
+        firsts = [(pp, pp.elements[0]) for pp in self.pages if pp.elements]
+        firsts.sort(key=lambda pe: pe[1].screenshot_uri is None)
+        return firsts[:MAX_EXAMPLES]
+
+    def harm_for(self, persona: Persona) -> PersonaHarm | None:
+        return next((p for p in self.personas if p.persona == persona), None)
 
 
 @dataclass
@@ -122,13 +224,17 @@ class CheckError:
 
 
 @dataclass(frozen=True)
-class ProblemLink:
-    """From a page to its entry in one problem."""
+class FixLink:
+    """From a page to its entry in one fix."""
 
-    check_id: str
-    anchor: str  # the ProblemPage anchor
-    failure_title: str
+    fix_id: str
+    anchor: str  # the FixPage anchor
+    fix_anchor: str
+    rank: int
+    heading: str
     severity: Severity
+    outcome: Outcome
+    blocker: bool
     elements: int
 
 
@@ -146,9 +252,14 @@ class Page:
     error: str | None
     redirect_chain: list[str]
     browser: dict[str, Any] | None  # None: no browser audit was attempted
+    sitemap_priority: float | None = None
     in_crawl: bool = True  # False: only known from a finding's URL
-    problems: list[ProblemLink] = field(default_factory=list)
-    reviews: list[ProblemLink] = field(default_factory=list)
+    importance: float = 0.0  # I(p), the structural proxy
+    visits: float = 0.0  # V(p) in the model's unit
+    visit_share: float = 0.0  # V(p) / total
+    in_traffic: bool = False  # V(p) came from the analytics file
+    journey: str | None = None  # key task of the page from its URL
+    fixes: list[FixLink] = field(default_factory=list)
     check_errors: list[CheckError] = field(default_factory=list)
 
     @property
@@ -183,6 +294,14 @@ class Page:
             return None
         return (self.browser or {}).get("error") or "the browser audit did not run"
 
+    @property
+    def failing(self) -> list[FixLink]:
+        return [f for f in self.fixes if f.outcome is Outcome.FAIL]
+
+    @property
+    def reviews(self) -> list[FixLink]:
+        return [f for f in self.fixes if f.outcome is Outcome.REVIEW]
+
 
 @dataclass
 class Coverage:
@@ -196,16 +315,91 @@ class Coverage:
 
 
 @dataclass
+class PersonaView:
+    """What one persona meets on the site: the fixes that hurt them, worst for them first."""
+
+    persona: Persona
+    share: float  # pi_k
+    fixes: list[tuple[Fix, PersonaHarm]]
+    pages_hit: int  # audited pages with at least one failing barrier for them
+    visit_share_hit: float  # share of the site's visits that land on such a page
+    blocker_pages: int  # pages where a barrier blocks them (harm 1.0)
+    bve: float
+
+    @property
+    def id(self) -> str:
+        return str(self.persona)
+
+    @property
+    def label(self) -> str:
+        return self.persona.label
+
+    @property
+    def singular(self) -> str:
+        return w.PERSONA_SINGULAR[self.persona]
+
+    @property
+    def words(self) -> str:
+        return w.PERSONA_WORDS[self.persona]
+
+    @property
+    def failing(self) -> list[tuple[Fix, PersonaHarm]]:
+        return [(f, h) for f, h in self.fixes if f.outcome is Outcome.FAIL]
+
+
+@dataclass
+class GoneFix:
+    """A fix of the previous run whose fingerprint this run did not find."""
+
+    fingerprint: str
+    check_id: str
+    heading: str
+    pages: list[str]  # URL paths in the previous run
+    rechecked: bool  # at least one of its pages was audited again: it is fixed (else: not checked this time)
+
+
+@dataclass
+class Trend:
+    previous_run_id: int | None
+    previous_finished_at: str | None
+    comparable: bool  # both runs used the same engines
+    note: str  # "" or why the comparison is rough
+    new: list[Fix]
+    unchanged: list[Fix]
+    fixed: list[GoneFix]
+    not_rechecked: list[GoneFix]
+
+
+@dataclass
+class Model:
+    """The assumptions behind the scores, shown in the report ("how fixes are ranked")."""
+
+    traffic: str  # "analytics" | "proxy"
+    traffic_source: str | None  # file name of the analytics CSV
+    total_visits: float  # sum of V over audited pages: visits a month, or 1.0 (shares)
+    pages_in_traffic: int  # audited pages found in the analytics file
+    pages_estimated: int  # audited pages whose visits come from the proxy
+    shares: dict[Persona, float]
+    version: str = scoring.MODEL_VERSION
+
+    @property
+    def counts_visits(self) -> bool:
+        return self.traffic == "analytics"
+
+
+@dataclass
 class Summary:
     pages_crawled: int
     html_pages_audited: int
     browser_pages_audited: int
     browser_audits: str  # "none" (static checks only) | "some" | "all" (of the audited HTML pages)
-    pages_with_problems: int
-    problems: int
-    problems_by_severity: dict[str, int]  # critical..minor, every key present
-    elements: int
-    review_checks: int
+    pages_with_fixes: int  # pages with at least one failing fix
+    fixes: int  # fixes with a failure (outcome fail)
+    blockers: int  # of which block a key task
+    template_fixes: int  # of which one change repairs several pages
+    fixes_by_severity: dict[str, int]  # critical..minor, every key present
+    elements: int  # failing elements over all fixes
+    to_review: int  # fixes that need a person to decide (outcome needs-review)
     review_elements: int
     could_not_check: int
 
@@ -214,22 +408,30 @@ class Summary:
 class Report:
     run: RunInfo
     summary: Summary
-    problems: list[Problem]
-    needs_review: list[Problem]
+    model: Model
+    fixes: list[Fix]  # the order of the report: blockers, then by priority
+    personas: list[PersonaView]
+    trend: Trend | None
     could_not_check: list[CheckError]
     pages: list[Page]
     coverage: Coverage
+    bandwidth: Any = None  # HOOK: the low-bandwidth view (media issue); None until that lands
 
+    @property
+    def blockers(self) -> list[Fix]:
+        return [f for f in self.fixes if f.blocker]
 
-# --- ordering: the one place to replace with impact scoring -------------------------------------------------
+    @property
+    def ranked(self) -> list[Fix]:
+        return [f for f in self.fixes if not f.blocker]
 
+    @property
+    def failing(self) -> list[Fix]:
+        return [f for f in self.fixes if f.outcome is Outcome.FAIL]
 
-def order_problems(problems: Iterable[Problem]) -> list[Problem]:
-    """Worst first: severity rank, then pages affected, then elements, then check id (so ties are deterministic).
-
-    This is the only ordering rule of the report; a scoring module can replace it wholesale.
-    """
-    return sorted(problems, key=lambda p: (-p.severity.rank, -p.pages_affected, -p.elements, p.check_id))
+    @property
+    def top(self) -> list[Fix]:
+        return self.fixes[:5]
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
@@ -302,6 +504,17 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
+def _float_or_none(value: Any) -> float | None:
+    try:
+        v = float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+    return v if v is None or math.isfinite(v) else None
+
+
+_AXE_IMPACT = {"critical": "critical", "serious": "serious", "moderate": "moderate", "minor": "minor"}
+
+
 def _check_from_engine_data(check_id: str, data: dict[str, Any]) -> Check | None:
     """Metadata for a rule of an outside engine (axe-core) that is not in our registry, from what it reported."""
     help_text = data.get("help")
@@ -333,16 +546,13 @@ def _check_from_engine_data(check_id: str, data: dict[str, Any]) -> Check | None
         return None
 
 
-_AXE_IMPACT = {"critical": "critical", "serious": "serious", "moderate": "moderate", "minor": "minor"}
-
-
 def _default_lookup(check_id: str) -> Check | None:
     from audits import registry
 
     return registry.get(check_id)
 
 
-# --- building ----------------------------------------------------------------------------------------------
+# --- building: pages and findings ----------------------------------------------------------------------------
 
 
 def _run_info(run: dict[str, Any]) -> RunInfo:
@@ -377,6 +587,7 @@ def _page(d: dict[str, Any]) -> Page:
         error=d.get("error"),
         redirect_chain=[str(u) for u in (d.get("redirect_chain") or [])],
         browser=dict(browser) if isinstance(browser, dict) else None,
+        sitemap_priority=_float_or_none(d.get("sitemap_priority")),
     )
 
 
@@ -402,10 +613,11 @@ def _parse_finding(f: dict[str, Any], screenshots: dict[str, str | None], shots_
         shot_path = os.path.join(shots_base, shot_path)  # browser screenshots are stored relative to the run's out dir
     if shot_path is not None and shot_path not in screenshots:
         screenshots[shot_path] = screenshot_data_uri(shot_path)
+    outcome = _outcome(f.get("outcome"))
     return _Item(
         check_id=str(f.get("check_id") or "unknown"),
         url=str(f.get("url") or ""),
-        outcome=_outcome(f.get("outcome")),
+        outcome=outcome,
         element=Element(
             selector=str(f.get("selector") or ""),
             snippet=str(f.get("snippet") or ""),
@@ -413,6 +625,7 @@ def _parse_finding(f: dict[str, Any], screenshots: dict[str, str | None], shots_
             severity=_severity(f.get("severity")),
             sources=tuple(str(s) for s in (f.get("sources") or ())),
             data=data,
+            outcome=outcome,
             screenshot_path=shot_path,
             screenshot_uri=screenshots.get(shot_path) if shot_path else None,
         ),
@@ -440,65 +653,385 @@ def _dedupe(items: list[_Item]) -> list[_Item]:
     return out
 
 
-def _make_problem(
-    check_id: str,
-    anchor: str,
+# --- building: visits ---------------------------------------------------------------------------------------------
+
+
+def _assign_visits(pages: list[Page], traffic: Traffic | None) -> Model:
+    """V(p) for every page that counts (audited, or carrying findings); returns the traffic part of the model."""
+    for p in pages:
+        p.importance = scoring.importance(p.depth, p.inbound_links, p.sitemap_priority)
+        p.journey = fx.journey_of_url(p.url)
+    counted = [p for p in pages if p.audited or not p.in_crawl]
+    total_importance = sum(p.importance for p in counted) or 1.0
+    if traffic is None:
+        for p in counted:
+            p.visits = p.importance / total_importance
+        total = sum(p.visits for p in counted)
+        model = Model("proxy", None, total or 1.0, 0, len(counted), {})
+    else:
+        known: list[Page] = []
+        for p in counted:
+            for key in (fx.url_path(p.url), fx.url_path(p.final_url or "")):
+                if key in traffic.visits:
+                    p.visits, p.in_traffic = traffic.visits[key], True
+                    known.append(p)
+                    break
+        unknown = [p for p in counted if not p.in_traffic]
+        if known:
+            known_importance = sum(p.importance for p in known) or 1.0
+            rate = sum(p.visits for p in known) / known_importance
+            floor = min(p.visits for p in known)
+            for p in unknown:
+                p.visits = min(p.importance * rate, floor)
+        else:  # no crawled page is in the file: spread its total by the proxy
+            spread = sum(traffic.visits.values())
+            for p in unknown:
+                p.visits = spread * p.importance / total_importance
+        total = sum(p.visits for p in counted)
+        model = Model("analytics", traffic.source, total, len(known), len(unknown), {})
+    for p in counted:
+        p.visit_share = p.visits / model.total_visits if model.total_visits > 0 else 0.0
+    return model
+
+
+# --- building: fixes -----------------------------------------------------------------------------------------------
+
+
+def _roles(check_id: str, check: Check | None, items: list[_Item]) -> list[tuple[Persona, str]]:
+    """Persona roles for a check: what axe reported, else IMPACT.md section 4's table, else the check's personas."""
+    from audits.browser.axe_map import AXE_PERSONAS
+
+    for it in items:
+        levels = it.element.data.get("persona_levels")
+        if isinstance(levels, dict) and levels:
+            out = []
+            for pid, role in levels.items():
+                try:
+                    out.append((Persona(pid), str(role) if str(role) in scoring.ROLE_CAP else "S"))
+                except ValueError:
+                    continue
+            if out:
+                return out
+    if check_id in AXE_PERSONAS:
+        return [(p, r) for p, r in AXE_PERSONAS[check_id]]
+    if check is not None and check.personas:
+        return [(p, "P" if i == 0 else "S") for i, p in enumerate(check.personas)]
+    return [(Persona.SCREEN_READER, "P")]
+
+
+def _confidence(e: Element, page_level: bool) -> str:
+    if e.outcome is Outcome.REVIEW:
+        return "needs-review"
+    if "axe" in e.sources or "browser" in e.sources:
+        return "confirmed"
+    if "crawl" in e.sources:
+        return "crawl"
+    if "media" in e.sources:
+        return "media"
+    if page_level:
+        return "page-level"
+    return "static"
+
+
+def _contrast(data: dict[str, Any]) -> float | None:
+    ratio, expected = _float_or_none(data.get("contrastRatio")), _float_or_none(data.get("expectedContrastRatio"))
+    if ratio is None or expected is None:
+        m = re.match(r"^\s*([\d.]+)\s*:\s*1\s*$", str(data.get("expectedContrastRatio") or ""))
+        expected = float(m.group(1)) if m else expected
+    if ratio is None or expected is None:
+        return None
+    return scoring.contrast_harm(ratio, expected)
+
+
+def _bytes_saved(elements: list[Element]) -> float | None:
+    """Bytes a media fix saves on one page (HOOK: media findings carry data['bytes_saved'])."""
+    total, seen = 0.0, False
+    for e in elements:
+        v = _float_or_none(e.data.get("bytes_saved"))
+        if v is not None and v > 0:
+            total, seen = total + v, True
+    return total if seen else None
+
+
+def _make_fix(
+    fp: fx.Fingerprint,
     items: list[_Item],
     pages_by_url: dict[str, Page],
     check: Check | None,
-) -> Problem:
+    shares: Mapping[Persona, float],
+    audited_count: int,
+    known: bool,
+) -> Fix:
+    check_id = items[0].check_id
     by_page: dict[str, list[Element]] = {}
     for it in items:
         by_page.setdefault(it.url, []).append(it.element)
-    problem_pages: list[ProblemPage] = []
-    for url, elements in by_page.items():
+    urls = sorted(by_page, key=lambda u: _page_order(pages_by_url[u]))
+    for els in by_page.values():
+        els.sort(key=lambda e: (_natural_key(e.selector), e.message, e.snippet))
+    severity = max((it.element.severity for it in items), key=lambda s: s.rank)
+    outcome = Outcome.FAIL if any(it.outcome is Outcome.FAIL for it in items) else Outcome.REVIEW
+    first = by_page[urls[0]][0]
+    component = fx.component_of(fp, urls, first.selector, audited_count)
+    roles = _roles(check_id, check, items)
+    base_harms = {p: scoring.harm(severity, role) for p, role in roles}
+    if check_id in fx.COLOUR_CHECKS:  # contrast: harm by how far below the required ratio the worst text is
+        ratios = [c for it in items if (c := _contrast(it.element.data)) is not None]
+        if ratios:
+            worst = max(ratios)
+            base_harms = {p: min(h, worst) for p, h in base_harms.items()}
+    media = (check is not None and check.kind is Kind.MEDIA) or any("bytes_saved" in it.element.data for it in items)
+    x = scoring.exposure(check_id)
+
+    element_journey = next((j for it in items if (j := fx.journey_of_element(it.element.selector, it.element.snippet))),
+                           None)
+    formish = any(fx.in_form(it.element.selector, it.element.snippet) for it in items)
+
+    fix_pages: list[FixPage] = []
+    persona_bve: dict[Persona, float] = {p: 0.0 for p, _ in roles}
+    total_bve = affected = visits_on = 0.0
+    weighted_c = 0.0
+    saved_total, saved_pages = 0.0, 0
+    for url in urls:
         page = pages_by_url[url]
-        elements.sort(key=lambda e: (_natural_key(e.selector), e.message, e.snippet))
-        problem_pages.append(
-            ProblemPage(
-                url=url,
-                anchor=f"{anchor}--{page.anchor}",
-                page_anchor=page.anchor,
-                page_title=page.title,
-                elements=elements,
-            )
+        els = by_page[url]
+        page_outcome = Outcome.FAIL if any(e.outcome is Outcome.FAIL for e in els) else Outcome.REVIEW
+        relevant = [e for e in els if e.outcome is page_outcome]
+        bases = [_confidence(e, fp.kind == "page") for e in relevant]
+        basis = max(bases, key=lambda b: scoring.CONFIDENCE[b])
+        c = scoring.CONFIDENCE[basis]
+        journey = element_journey or page.journey
+        j = scoring.JOURNEY_MULTIPLIER if journey else 1.0
+        g = scoring.occurrence_factor(len(els))
+        harms = dict(base_harms)
+        if media:
+            saved = _bytes_saved(els)
+            if saved is not None:
+                harms = {scoring.BANDWIDTH_PERSONA: scoring.bandwidth_harm(saved)}
+                saved_total, saved_pages = saved_total + saved, saved_pages + 1
+        weight = page.visits * j * g * c * x
+        bve = weight * scoring.persona_factor(harms, shares)
+        everyone = harms.get(Persona.EVERYONE, 0.0) > 0
+        for p, s in harms.items():
+            if everyone and p is not Persona.EVERYONE:
+                continue
+            persona_bve[p] = persona_bve.get(p, 0.0) + weight * shares.get(p, 0.0) * s
+        total_bve += bve
+        affected += page.visits * x * scoring.affected_share(harms, shares)
+        visits_on += page.visits
+        weighted_c += page.visits * c
+        fix_pages.append(
+            FixPage(url=url, anchor="", page_anchor=page.anchor, page_title=page.title, elements=els,
+                    outcome=page_outcome, visits=page.visits, journey=journey, journey_multiplier=j,
+                    occurrence_factor=g, confidence=c, confidence_basis=basis, bve=bve)
         )
-    problem_pages.sort(key=lambda pp: _page_order(pages_by_url[pp.url]))
-    worst = max((it.element.severity for it in items), key=lambda s: s.rank)
-    sources = _ordered_sources(s for it in items for s in it.element.sources)
-    if check is None:
-        return Problem(
-            check_id=check_id,
-            anchor=anchor,
-            title=check_id,
-            failure_title=check_id,
-            severity=worst,
-            declared_severity=None,
-            known=False,
-            kind=None,
-            best_practice=False,
-            wcag=[],
-            personas=[],
-            how_to_fix="",
-            sources=sources,
-            pages=problem_pages,
-        )
-    return Problem(
-        check_id=check_id,
-        anchor=anchor,
-        title=check.title,
-        failure_title=check.failure_title,
-        severity=worst,
-        declared_severity=check.severity,
-        known=True,
-        kind=str(check.kind),
-        best_practice=check.best_practice,
-        wcag=[WcagRef(sc, url, WCAG_SLUGS.get(sc, "").replace("-", " ")) for sc, url in check.wcag_links],
-        personas=[PersonaRef(str(p), Persona(p).label) for p in check.personas],
-        how_to_fix=check.how_to_fix,
-        sources=sources,
-        pages=problem_pages,
+    if media and saved_pages:
+        base_harms = {scoring.BANDWIDTH_PERSONA: scoring.bandwidth_harm(saved_total / saved_pages)}
+        roles = [(scoring.BANDWIDTH_PERSONA, "P")]
+    fallback = check.failure_title if check else check_id
+    personas = [
+        PersonaHarm(p, role, base_harms.get(p, 0.0), shares.get(p, 0.0), persona_bve.get(p, 0.0),
+                    w.how(check_id, p, fallback))
+        for p, role in roles
+    ]
+    personas.sort(key=lambda h: (-h.harm, -h.share, w.PERSONA_ORDER.index(h.persona)
+                                 if h.persona in w.PERSONA_ORDER else 99))
+    template = component.template
+    effort = scoring.effort(template, sum(len(els) for els in by_page.values()))
+    score = Score(
+        bve=total_bve,
+        affected=affected,
+        visit_share=0.0,
+        effort=effort,
+        priority=total_bve / effort,
+        confidence=(weighted_c / visits_on) if visits_on > 0 else max((p.confidence for p in fix_pages), default=1.0),
     )
+    task = (element_journey or (next((p.journey for p in fix_pages if p.journey), None) if formish else None)
+            or (w.MEDIA_TASK if media else w.task_of(check_id)))
+    journey = next((p.journey for p in fix_pages if p.journey), None)
+    max_harm = max(base_harms.values(), default=0.0)
+    # The lane is for barriers in the key task itself: a form control or link of the journey, not any element
+    # that happens to be on a journey page.
+    blocker = (outcome is Outcome.FAIL and max_harm >= scoring.BLOCKER_HARM - 1e-9 and journey is not None
+               and task in fx.JOURNEYS)
+    sources = _ordered_sources(s for it in items for s in it.element.sources)
+    bandwidth = None
+    if media and saved_pages:
+        bandwidth = {"bytes_saved_per_page": saved_total / saved_pages, "pages": saved_pages}
+    return Fix(
+        fingerprint=fp,
+        anchor="fix-" + _slug(fp.id),
+        check_id=check_id,
+        title=check.title if check else check_id,
+        failure_title=check.failure_title if check else check_id,
+        severity=severity,
+        declared_severity=check.severity if check else None,
+        known=known,
+        kind=str(check.kind) if check else None,
+        best_practice=check.best_practice if check else False,
+        wcag=([WcagRef(sc, url, WCAG_SLUGS.get(sc, "").replace("-", " ")) for sc, url in check.wcag_links]
+              if check else []),
+        how_to_fix=check.how_to_fix if check else "",
+        sources=sources,
+        outcome=outcome,
+        component=component,
+        personas=personas,
+        pages=fix_pages,
+        score=score,
+        task=task,
+        journey=journey,
+        blocker=blocker,
+        bandwidth=bandwidth,
+    )
+
+
+def _fingerprints(items: list[_Item], audited_count: int) -> dict[str, tuple[fx.Fingerprint, list[_Item]]]:
+    """Group items by fingerprint; one check's page-level findings over most of the site become one layout fix."""
+    groups: dict[str, tuple[fx.Fingerprint, list[_Item]]] = {}
+    page_level: dict[str, set[str]] = {}
+    for it in items:
+        fp = fx.fingerprint(it.check_id, it.url, it.element.selector, it.element.snippet, it.element.data)
+        if fp.kind == "page":
+            page_level.setdefault(it.check_id, set()).add(it.url)
+        groups.setdefault(fp.id, (fp, []))[1].append(it)
+    for check_id, urls in page_level.items():
+        wide = fx.site_wide(check_id, len(urls), audited_count)
+        if wide is None:
+            continue
+        merged: list[_Item] = []
+        for key in [k for k, (fp, its) in groups.items() if fp.kind == "page" and its[0].check_id == check_id]:
+            merged.extend(groups.pop(key)[1])
+        groups[wide.id] = (wide, merged)
+    return groups
+
+
+def _tell_apart(fixes: list[Fix]) -> None:
+    """Fixes sharing a heading (two unlabelled fields on one page) get their element's last selector step, then a
+    number, so every heading and every link to a fix says which one it is."""
+    by_heading: dict[str, list[Fix]] = {}
+    for f in fixes:
+        by_heading.setdefault(f.heading, []).append(f)
+    for same in by_heading.values():
+        if len(same) < 2:
+            continue
+        for f in same:
+            first = f.pages[0].elements[0].selector if f.pages and f.pages[0].elements else ""
+            f.detail = " ".join(first.split(">")[-1].split())[:60] or f.fingerprint.id
+        seen: dict[str, int] = {}
+        for f in same:
+            seen[f.detail] = seen.get(f.detail, 0) + 1
+            if seen[f.detail] > 1 or sum(1 for g in same if g.detail == f.detail) > 1:
+                f.detail = f"{f.detail}, {seen[f.detail]}"
+
+
+def order_fixes(fixes: Iterable[Fix]) -> list[Fix]:
+    """Blockers on key journeys first, then by priority; ties by severity, pages, check id and fingerprint.
+
+    This is the one ordering rule of the report (IMPACT.md 3.1: "Fix first" lane, then Priority = BVE / E).
+    """
+    return sorted(
+        fixes,
+        key=lambda f: (not f.blocker, -round(f.score.priority, 12), -f.severity.rank, -f.pages_affected,
+                       f.check_id, f.id),
+    )
+
+
+# --- building: words ------------------------------------------------------------------------------------------------
+
+
+def _where(fix: Fix, audited: int) -> str:
+    n = fix.pages_affected
+    c = fix.component
+    if n == 1:
+        path = fx.url_path(fix.pages[0].url)
+        return "the home page" if path == "/" else f"the page {path}"
+    if c.kind == "template":
+        kind = c.name.removesuffix(" page template")
+        return f"{n} {kind} pages (one template)"
+    if c.kind == "layout":
+        return f"all {n} pages (one layout)" if n >= audited else f"{n} pages (one layout)"
+    if c.kind == "style":
+        return f"{n} pages (one colour pair)"
+    if c.kind in ("header", "navigation", "footer"):
+        return f"{n} pages (the shared {c.kind})"
+    return f"{n} pages (one shared component)"
+
+
+def _scope(fix: Fix) -> str:
+    c = fix.component
+    if fix.bandwidth:
+        saved = fix.bandwidth["bytes_saved_per_page"]
+        try:
+            from audits.media import _network as net
+
+            return (f"it saves about {net.size_label(saved)} a visit, "
+                    f"{net.seconds_label(net.transfer_seconds(saved))} on a slow 4G phone")
+        except ImportError:
+            return f"it saves about {round(saved / 1024):,} KB a visit"
+    if fix.fingerprint.kind == "colour":
+        return f"one colour change ({fix.fingerprint.markup}) fixes every place"
+    if c.template and fix.pages_affected > 1:
+        return f"one fix in the {c.name} repairs every page"
+    if fix.fingerprint.kind == "page":
+        return "one change in the page's head or layout fixes it"
+    if fix.elements == 1:
+        return "one element to fix"
+    return f"{fix.elements} elements need editing"
+
+
+def _persona_rank(fix: Fix) -> Callable[[Persona], int]:
+    order = [h.persona for h in fix.personas]
+    return lambda p: order.index(p) if p in order else len(order)
+
+
+def _reason(fix: Fix, model: Model, audited: int) -> str:
+    hurt = scoring.hurt({h.persona: h.harm for h in fix.personas}, {h.persona: h.share for h in fix.personas})
+    who = w.join_words([w.PERSONA_WORDS[p] for p in sorted(hurt, key=_persona_rank(fix))]) or "visitors"
+    lead = scoring.verb(fix.max_harm, fix.task)
+    if model.counts_visits:
+        visits = (f"up to {w.number(fix.score.affected)} visits a month meet it "
+                  f"(its pages get {w.percent(fix.score.visit_share)} of visits)")
+    else:
+        visits = (f"up to {w.per_visits(fix.score.affected / model.total_visits)} meet it "
+                  f"(its pages get about {w.percent(fix.score.visit_share)} of visits, "
+                  f"estimated from the site's links)")
+    text = f"{lead} for {who} on {_where(fix, audited)}: {visits}; {_scope(fix)}."
+    if fix.outcome is Outcome.REVIEW:
+        text = "To confirm by a person: " + text[0].lower() + text[1:]
+    return text
+
+
+# --- building: trend -------------------------------------------------------------------------------------------------
+
+
+def _trend(fixes: list[Fix], previous: "Report", audited_paths: set[str], browser_mode: str) -> Trend:
+    before = {f.id: f for f in previous.fixes}
+    now = {f.id for f in fixes}
+    new, unchanged = [], []
+    for f in fixes:
+        old = before.get(f.id)
+        if old is None:
+            f.trend = "new"
+            new.append(f)
+        else:
+            f.trend, f.pages_before = "unchanged", old.pages_affected
+            unchanged.append(f)
+    fixed, not_rechecked = [], []
+    for f in previous.fixes:
+        if f.id in now:
+            continue
+        paths = [fx.url_path(p.url) for p in f.pages]
+        gone = GoneFix(f.id, f.check_id, f.heading, paths, any(p in audited_paths for p in paths))
+        (fixed if gone.rechecked else not_rechecked).append(gone)
+    comparable = previous.summary.browser_audits == browser_mode
+    note = ""
+    if not comparable:
+        note = (f"The previous run audited pages in a browser: {previous.summary.browser_audits}; this run: "
+                f"{browser_mode}. Fixes only one of the runs could see show as new or fixed.")
+    return Trend(previous.run.id, previous.run.finished_at, comparable, note, new, unchanged, fixed, not_rechecked)
+
+
+# --- building: the report --------------------------------------------------------------------------------------
 
 
 def build_report(
@@ -507,13 +1040,20 @@ def build_report(
     findings: list[dict[str, Any]],
     *,
     lookup: Lookup | None = None,
+    traffic: Traffic | None = None,
+    shares: Mapping[Persona | str, float] | None = None,
+    previous: RunInputs | None = None,
 ) -> Report:
-    """Group one run's findings into problems (FAIL), needs-review and could-not-check, and describe the crawl.
+    """Group one run's findings into ranked fixes, describe who they hurt and the crawl.
 
-    `lookup` finds a check's metadata by id (default: audits.registry.get); an id it does not know falls back to
-    the id as title and the findings' own severity.
+    `lookup` finds a check's metadata by id (default: audits.registry.get); `traffic` gives visits per page (else
+    the structural proxy); `shares` overrides persona shares (scoring.PERSONA_SHARES); `previous` is the previous
+    run of the same site as (run, pages, findings), for the trend.
     """
     lookup = lookup or _default_lookup
+    persona_shares = dict(scoring.PERSONA_SHARES)
+    for k, v in (shares or {}).items():
+        persona_shares[Persona(k)] = float(v)
     info = _run_info(run)
 
     # Pages, in a stable order (start page first), each with an anchor.
@@ -535,36 +1075,27 @@ def build_report(
     extra: list[Page] = []
     for it in items:
         if it.url not in pages_by_url:
-            page = Page(
-                anchor="",
-                url=it.url,
-                final_url=None,
-                status=None,
-                content_type=None,
-                depth=None,
-                title=None,
-                found_via=None,
-                inbound_links=0,
-                error=None,
-                redirect_chain=[],
-                browser=None,
-                in_crawl=False,
-            )
+            page = Page(anchor="", url=it.url, final_url=None, status=None, content_type=None, depth=None, title=None,
+                        found_via=None, inbound_links=0, error=None, redirect_chain=[], browser=None, in_crawl=False)
             pages_by_url[it.url] = page
             extra.append(page)
     extra.sort(key=lambda p: p.url)
     all_pages = page_list + extra
     for i, p in enumerate(all_pages, start=1):
         p.anchor = f"page-{i}"
-    # Findings name the page by its URL or its final URL: group on the page's own URL.
-    for it in items:
+    for it in items:  # findings name the page by its URL or its final URL: group on the page's own URL
         it.url = pages_by_url[it.url].url
     pages_by_url.update({p.url: p for p in all_pages})
+
+    model = _assign_visits(all_pages, traffic)
+    model.shares = persona_shares
+    audited = [p for p in all_pages if p.audited]
 
     checks: dict[str, Check | None] = {}
     for it in items:
         if it.check_id not in checks:
             checks[it.check_id] = lookup(it.check_id)
+    known = {cid: chk is not None for cid, chk in checks.items()}
     raw_by_check: dict[str, dict[str, Any]] = {}
     for f in findings:
         raw_by_check.setdefault(str(f.get("check_id") or "unknown"), dict(f.get("data") or {}))
@@ -572,54 +1103,40 @@ def build_report(
         if chk is None:
             checks[cid] = _check_from_engine_data(cid, raw_by_check.get(cid) or {})
 
-    groups: dict[Outcome, dict[str, list[_Item]]] = {Outcome.FAIL: {}, Outcome.REVIEW: {}, Outcome.ERROR: {}}
-    for it in items:
-        groups[it.outcome].setdefault(it.check_id, []).append(it)
-
-    used_anchors: set[str] = set()
-
-    def anchor_for(prefix: str, check_id: str) -> str:
-        base = f"{prefix}-{_slug(check_id)}"
-        anchor, n = base, 2
-        while anchor in used_anchors:
-            anchor, n = f"{base}-{n}", n + 1
-        used_anchors.add(anchor)
-        return anchor
-
-    problems = order_problems(
-        _make_problem(cid, anchor_for("problem", cid), its, pages_by_url, checks[cid])
-        for cid, its in sorted(groups[Outcome.FAIL].items())
+    scored = [it for it in items if it.outcome in (Outcome.FAIL, Outcome.REVIEW)]
+    groups = _fingerprints(scored, len(audited))
+    fixes = order_fixes(
+        _make_fix(fp, its, pages_by_url, checks[its[0].check_id], persona_shares, len(audited),
+                  known[its[0].check_id])
+        for fp, its in groups.values()
     )
-    reviews = order_problems(
-        _make_problem(cid, anchor_for("review", cid), its, pages_by_url, checks[cid])
-        for cid, its in sorted(groups[Outcome.REVIEW].items())
-    )
+    _tell_apart(fixes)
+    max_priority = max((f.score.priority for f in fixes), default=0.0)
+    for rank, f in enumerate(fixes, start=1):
+        f.rank = rank
+        f.score.visit_share = (sum(p.visits for p in f.pages) / model.total_visits) if model.total_visits else 0.0
+        f.score.bar = scoring.bar(f.score.priority, max_priority, model.total_visits)
+        for fp_ in f.pages:
+            fp_.anchor = f"{f.anchor}--{fp_.page_anchor}"
+        f.reason = _reason(f, model, len(audited))
 
     errors: list[CheckError] = []
-    for cid, its in groups[Outcome.ERROR].items():
-        check = checks[cid]
-        for it in its:
-            page = pages_by_url[it.url]
-            errors.append(
-                CheckError(
-                    check_id=cid,
-                    title=check.title if check else cid,
-                    url=it.url,
-                    page_anchor=page.anchor,
-                    selector=it.element.selector,
-                    message=it.element.message,
-                    sources=it.element.sources,
-                )
-            )
+    for it in items:
+        if it.outcome is not Outcome.ERROR:
+            continue
+        check = checks.get(it.check_id)
+        errors.append(CheckError(check_id=it.check_id, title=check.title if check else it.check_id, url=it.url,
+                                 page_anchor=pages_by_url[it.url].anchor, selector=it.element.selector,
+                                 message=it.element.message, sources=it.element.sources))
     errors.sort(key=lambda e: (e.check_id, _page_order(pages_by_url[e.url]), e.selector, e.message))
 
-    # Links from pages back to the problems.
-    for group, attr in ((problems, "problems"), (reviews, "reviews")):
-        for prob in group:
-            for pp in prob.pages:
-                getattr(pages_by_url[pp.url], attr).append(
-                    ProblemLink(prob.check_id, pp.anchor, prob.failure_title, prob.severity, len(pp.elements))
-                )
+    # Links from pages back to the fixes.
+    for f in fixes:
+        for fp_ in f.pages:
+            pages_by_url[fp_.url].fixes.append(
+                FixLink(f.id, fp_.anchor, f.anchor, f.rank, f.heading, f.severity, fp_.outcome, f.blocker,
+                        len(fp_.elements))
+            )
     for err in errors:
         pages_by_url[err.url].check_errors.append(err)
 
@@ -631,8 +1148,6 @@ def build_report(
         errors=[p for p in crawled if p.error and not p.broken],
         browser_failures=[p for p in crawled if p.browser_failed],
     )
-
-    audited = [p for p in all_pages if p.audited]
     browser_done = [p for p in audited if p.browser_audited]
     if not any(p.browser is not None for p in crawled):
         browser_mode = "none"
@@ -640,28 +1155,66 @@ def build_report(
         browser_mode = "all"
     else:
         browser_mode = "some"
+
+    failing = [f for f in fixes if f.outcome is Outcome.FAIL]
+    reviews = [f for f in fixes if f.outcome is Outcome.REVIEW]
     by_severity = {str(s): 0 for s in SEVERITIES}
-    for prob in problems:
-        by_severity[str(prob.severity)] += 1
+    for f in failing:
+        by_severity[str(f.severity)] += 1
     summary = Summary(
         pages_crawled=len(crawled),
         html_pages_audited=len(audited),
         browser_pages_audited=len(browser_done),
         browser_audits=browser_mode,
-        pages_with_problems=sum(1 for p in all_pages if p.problems),
-        problems=len(problems),
-        problems_by_severity=by_severity,
-        elements=sum(p.elements for p in problems),
-        review_checks=len(reviews),
-        review_elements=sum(p.elements for p in reviews),
+        pages_with_fixes=sum(1 for p in all_pages if p.failing),
+        fixes=len(failing),
+        blockers=sum(1 for f in failing if f.blocker),
+        template_fixes=sum(1 for f in failing if f.component.template and f.pages_affected > 1),
+        fixes_by_severity=by_severity,
+        elements=sum(f.elements for f in failing),
+        to_review=len(reviews),
+        review_elements=sum(f.elements for f in reviews),
         could_not_check=len(errors),
     )
+
+    trend = None
+    if previous is not None:
+        prev = build_report(*previous, lookup=lookup, traffic=traffic, shares=shares)
+        trend = _trend(fixes, prev, {fx.url_path(p.url) for p in audited}, browser_mode)
+
     return Report(
         run=info,
         summary=summary,
-        problems=problems,
-        needs_review=reviews,
+        model=model,
+        fixes=fixes,
+        personas=_persona_views(fixes, audited, persona_shares, model),
+        trend=trend,
         could_not_check=errors,
         pages=all_pages,
         coverage=coverage,
     )
+
+
+def _persona_views(fixes: list[Fix], audited: list[Page], shares: Mapping[Persona, float],
+                   model: Model) -> list[PersonaView]:
+    views = []
+    for persona in w.PERSONA_ORDER:
+        hits = [(f, h) for f in fixes for h in f.personas if h.persona == persona and h.harm > 0]
+        core = persona in (Persona.SCREEN_READER, Persona.LOW_VISION, Persona.COLOUR_VISION, Persona.KEYBOARD,
+                           Persona.SLOW_CONNECTION)
+        if not hits and not core:
+            continue
+        hits.sort(key=lambda fh: (fh[0].outcome is not Outcome.FAIL, -fh[1].bve, fh[0].rank))
+        hit_pages = {p.url for f, _ in hits if f.outcome is Outcome.FAIL for p in f.pages}
+        blocked = {p.url for f, h in hits if f.outcome is Outcome.FAIL and h.harm >= 1.0 for p in f.pages}
+        on = [p for p in audited if p.url in hit_pages]
+        views.append(PersonaView(
+            persona=persona,
+            share=shares.get(persona, 0.0),
+            fixes=hits,
+            pages_hit=len(on),
+            visit_share_hit=(sum(p.visits for p in on) / model.total_visits) if model.total_visits else 0.0,
+            blocker_pages=len([p for p in audited if p.url in blocked]),
+            bve=sum(h.bve for f, h in hits if f.outcome is Outcome.FAIL),
+        ))
+    return views

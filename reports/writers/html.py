@@ -8,12 +8,14 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from reports import wording
 from reports.aggregate import SEVERITIES, Report, http_url
 
 FILENAME = "report.html"
 TEMPLATE = "report.html.j2"
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-MAX_ELEMENTS_SHOWN = 25  # per problem and page; report.json has them all
+MAX_PAGES_SHOWN = 100  # pages listed per fix; report.json has them all
+MAX_SELECTORS_SHOWN = 10  # elements listed per fix and page
 
 _env: Environment | None = None
 
@@ -34,8 +36,16 @@ def environment() -> Environment:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        env.globals.update(http_url=http_url, severities=[str(s) for s in SEVERITIES])
-        env.filters.update(when=format_when, plural=plural, duration=duration)
+        env.globals.update(
+            http_url=http_url,
+            severities=[str(s) for s in SEVERITIES],
+            level_words=wording.LEVEL_WORDS,
+            confidence_words=wording.CONFIDENCE_WORDS,
+            chart_labels=wording.CHART_LABELS,
+            per_visits=wording.per_visits,
+        )
+        env.filters.update(when=format_when, plural=plural, duration=duration, pct=wording.percent,
+                           num=wording.number)
         _env = env
     return _env
 
@@ -79,7 +89,9 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
 
 
 def render(report: Report) -> str:
-    return environment().get_template(TEMPLATE).render(report=report, max_elements=MAX_ELEMENTS_SHOWN)
+    return environment().get_template(TEMPLATE).render(
+        report=report, max_pages=MAX_PAGES_SHOWN, max_selectors=MAX_SELECTORS_SHOWN
+    )
 
 
 def write(report: Report, path: str | Path) -> Path:

@@ -7,14 +7,35 @@ import re
 from pathlib import Path
 from typing import Any
 
-from reports.aggregate import CheckError, Element, Page, Problem, ProblemLink, Report, RunInfo, Summary
+from reports import scoring
+from reports.aggregate import (
+    CheckError,
+    Element,
+    Fix,
+    FixLink,
+    FixPage,
+    GoneFix,
+    Model,
+    Page,
+    PersonaView,
+    Report,
+    RunInfo,
+    Summary,
+    Trend,
+)
 
 FILENAME = "report.json"
 SCHEMA = "empathy-audit/report"
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 VERSION_KEYS = ("empathy_audit", "scrapy", "python", "axe_core", "chromium")
 # Setting or stat names whose values never leave the machine in a report.
 _SECRET = re.compile(r"passw(or)?d|secret|token|cookie|credential|auth|api[_-]?key", re.IGNORECASE)
+
+
+def _num(x: float) -> float | int:
+    """Six significant digits: readable, and the same bytes for the same run."""
+    v = float(f"{x:.6g}")
+    return int(v) if v.is_integer() and abs(v) < 1e15 else v
 
 
 def _sorted(value: Any) -> Any:
@@ -49,18 +70,55 @@ def _run(run: RunInfo) -> dict[str, Any]:
     }
 
 
+def _model(m: Model) -> dict[str, Any]:
+    return {
+        "version": m.version,
+        "traffic": m.traffic,
+        "traffic_source": m.traffic_source,
+        "unit": "visits a month" if m.counts_visits else "share of visits",
+        "total_visits": _num(m.total_visits),
+        "pages_in_traffic": m.pages_in_traffic,
+        "pages_estimated": m.pages_estimated,
+        "persona_shares": {str(k): _num(v) for k, v in m.shares.items()},
+        "constants": _sorted(scoring.constants()),
+    }
+
+
 def _summary(s: Summary) -> dict[str, Any]:
     return {
         "pages_crawled": s.pages_crawled,
         "html_pages_audited": s.html_pages_audited,
         "browser_pages_audited": s.browser_pages_audited,
         "browser_audits": s.browser_audits,
-        "pages_with_problems": s.pages_with_problems,
-        "problems": s.problems,
-        "problems_by_severity": dict(s.problems_by_severity),
+        "pages_with_fixes": s.pages_with_fixes,
+        "fixes": s.fixes,
+        "blockers": s.blockers,
+        "template_fixes": s.template_fixes,
+        "fixes_by_severity": dict(s.fixes_by_severity),
         "elements": s.elements,
-        "needs_review": {"checks": s.review_checks, "elements": s.review_elements},
+        "to_review": {"fixes": s.to_review, "elements": s.review_elements},
         "could_not_check": s.could_not_check,
+    }
+
+
+def _gone(g: GoneFix) -> dict[str, Any]:
+    return {"fingerprint": g.fingerprint, "check_id": g.check_id, "heading": g.heading, "pages": list(g.pages)}
+
+
+def _trend(t: Trend | None) -> dict[str, Any] | None:
+    if t is None:
+        return None
+    return {
+        "previous_run_id": t.previous_run_id,
+        "previous_finished_at": t.previous_finished_at,
+        "comparable": t.comparable,
+        "note": t.note,
+        "counts": {"new": len(t.new), "unchanged": len(t.unchanged), "fixed": len(t.fixed),
+                   "not_rechecked": len(t.not_rechecked)},
+        "new": [f.id for f in t.new],
+        "unchanged": [f.id for f in t.unchanged],
+        "fixed": [_gone(g) for g in t.fixed],
+        "not_rechecked": [_gone(g) for g in t.not_rechecked],
     }
 
 
@@ -70,29 +128,85 @@ def _element(e: Element) -> dict[str, Any]:
         "snippet": e.snippet,
         "message": e.message,
         "severity": str(e.severity),
+        "outcome": str(e.outcome),
         "sources": list(e.sources),
         "screenshot": e.screenshot_path,
         "data": _sorted({k: v for k, v in e.data.items() if not str(k).startswith("_") and k != "screenshot"}),
     }
 
 
-def _problem(p: Problem) -> dict[str, Any]:
+def _fix_page(p: FixPage) -> dict[str, Any]:
     return {
-        "check_id": p.check_id,
-        "known_check": p.known,
-        "title": p.title,
-        "failure_title": p.failure_title,
-        "severity": str(p.severity),
-        "declared_severity": str(p.declared_severity) if p.declared_severity else None,
-        "kind": p.kind,
-        "best_practice": p.best_practice,
-        "wcag": [{"sc": w.sc, "name": w.name, "url": w.url} for w in p.wcag],
-        "personas": [{"id": x.id, "label": x.label} for x in p.personas],
-        "how_to_fix": p.how_to_fix,
-        "sources": list(p.sources),
-        "pages_affected": p.pages_affected,
-        "elements": p.elements,
-        "pages": [{"url": pp.url, "elements": [_element(e) for e in pp.elements]} for pp in p.pages],
+        "url": p.url,
+        "outcome": str(p.outcome),
+        "visits": _num(p.visits),
+        "journey": p.journey,
+        "journey_multiplier": _num(p.journey_multiplier),
+        "occurrence_factor": _num(p.occurrence_factor),
+        "confidence": _num(p.confidence),
+        "confidence_basis": p.confidence_basis,
+        "bve": _num(p.bve),
+        "elements": [_element(e) for e in p.elements],
+    }
+
+
+def _fix(f: Fix) -> dict[str, Any]:
+    fp = f.fingerprint
+    return {
+        "rank": f.rank,
+        "lane": f.lane,
+        "fingerprint": f.id,
+        "fingerprint_basis": {"kind": fp.kind, "selector": fp.selector, "markup": fp.markup, "url_pattern": fp.pattern},
+        "check_id": f.check_id,
+        "known_check": f.known,
+        "title": f.title,
+        "failure_title": f.failure_title,
+        "heading": f.heading,
+        "outcome": str(f.outcome),
+        "severity": str(f.severity),
+        "declared_severity": str(f.declared_severity) if f.declared_severity else None,
+        "kind": f.kind,
+        "best_practice": f.best_practice,
+        "component": {"kind": f.component.kind, "name": f.component.name, "template": f.component.template},
+        "task": f.task,
+        "journey": f.journey,
+        "reason": f.reason,
+        "trend": f.trend,
+        "pages_before": f.pages_before,
+        "score": {
+            "priority": _num(f.score.priority),
+            "bve": _num(f.score.bve),
+            "affected": _num(f.score.affected),
+            "visit_share": _num(f.score.visit_share),
+            "effort": _num(f.score.effort),
+            "confidence": _num(f.score.confidence),
+            "bar": f.score.bar,
+        },
+        "personas": [
+            {"id": h.id, "label": h.label, "role": h.role, "harm": _num(h.harm), "share": _num(h.share),
+             "bve": _num(h.bve), "how": h.how}
+            for h in f.personas
+        ],
+        "wcag": [{"sc": x.sc, "name": x.name, "url": x.url} for x in f.wcag],
+        "how_to_fix": f.how_to_fix,
+        "sources": list(f.sources),
+        "pages_affected": f.pages_affected,
+        "elements": f.elements,
+        "pages": [_fix_page(p) for p in f.pages],
+        "bandwidth": _sorted(f.bandwidth) if f.bandwidth is not None else None,
+    }
+
+
+def _persona(v: PersonaView) -> dict[str, Any]:
+    return {
+        "id": v.id,
+        "label": v.label,
+        "share": _num(v.share),
+        "fixes": [f.id for f, _ in v.fixes],
+        "pages_hit": v.pages_hit,
+        "visit_share_hit": _num(v.visit_share_hit),
+        "blocker_pages": v.blocker_pages,
+        "bve": _num(v.bve),
     }
 
 
@@ -107,8 +221,9 @@ def _error(e: CheckError) -> dict[str, Any]:
     }
 
 
-def _link(link: ProblemLink) -> dict[str, Any]:
-    return {"check_id": link.check_id, "severity": str(link.severity), "elements": link.elements}
+def _link(link: FixLink) -> dict[str, Any]:
+    return {"fingerprint": link.fix_id, "rank": link.rank, "outcome": str(link.outcome),
+            "severity": str(link.severity), "elements": link.elements}
 
 
 def _page(p: Page) -> dict[str, Any]:
@@ -121,16 +236,30 @@ def _page(p: Page) -> dict[str, Any]:
         "title": p.title,
         "found_via": p.found_via,
         "inbound_links": p.inbound_links,
+        "sitemap_priority": p.sitemap_priority,
         "error": p.error,
         "redirect_chain": list(p.redirect_chain),
         "in_crawl": p.in_crawl,
         "html": p.is_html,
         "audited": p.audited,
         "browser": None if p.browser is None else {"audited": p.browser_audited, "error": p.browser_error},
-        "problems": [_link(link) for link in p.problems],
-        "needs_review": [_link(link) for link in p.reviews],
+        "importance": _num(p.importance),
+        "visits": _num(p.visits),
+        "visit_share": _num(p.visit_share),
+        "in_traffic": p.in_traffic,
+        "journey": p.journey,
+        "fixes": [_link(link) for link in p.fixes],
         "could_not_check": sorted({e.check_id for e in p.check_errors}),
     }
+
+
+def _bandwidth(value: Any) -> Any:
+    """HOOK for the low-bandwidth section (reports/bandwidth.py): its to_dict(), or null when the run has none."""
+    if value is None:
+        return None
+    if hasattr(value, "to_dict"):
+        return _sorted(value.to_dict())
+    return _sorted(value) if isinstance(value, dict) else None
 
 
 def to_dict(report: Report) -> dict[str, Any]:
@@ -140,9 +269,11 @@ def to_dict(report: Report) -> dict[str, Any]:
         "schema": SCHEMA,
         "schema_version": SCHEMA_VERSION,
         "run": _run(report.run),
+        "model": _model(report.model),
         "summary": _summary(report.summary),
-        "problems": [_problem(p) for p in report.problems],
-        "needs_review": [_problem(p) for p in report.needs_review],
+        "trend": _trend(report.trend),
+        "fixes": [_fix(f) for f in report.fixes],
+        "personas": [_persona(v) for v in report.personas],
         "could_not_check": [_error(e) for e in report.could_not_check],
         "pages": [_page(p) for p in report.pages],
         "coverage": {
@@ -152,6 +283,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             "errors": [p.url for p in cov.errors],
             "browser_failures": [p.url for p in cov.browser_failures],
         },
+        "bandwidth": _bandwidth(report.bandwidth),
     }
 
 

@@ -52,9 +52,7 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
         d.quit()
 
 
-@pytest.mark.parametrize("width", [1280, 320])
-def test_report_has_no_axe_violations(driver, width, sample, lookup, tmp_path):
-    path = html_writer.write(build_report(*sample, lookup=lookup), tmp_path / "report.html")
+def _axe_clean(driver, path: Path, width: int) -> None:
     driver.set_window_size(width, 900)
     driver.get(path.as_uri())
     driver.execute_script(_axe_source())
@@ -70,3 +68,38 @@ def test_report_has_no_axe_violations(driver, width, sample, lookup, tmp_path):
     # reflow: the page itself never scrolls sideways (wide tables scroll inside their own region)
     overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_report_has_no_axe_violations(driver, width, sample, lookup, tmp_path):
+    _axe_clean(driver, html_writer.write(build_report(*sample, lookup=lookup), tmp_path / "report.html"), width)
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo site audited twice on one port (static only, then with browsers: axe findings, screenshots, and a
+    trend against the first run), and the second run's report: the real thing, every section filled."""
+    import socket
+
+    from tests.helpers import LOOPBACK_BROWSER_ARGS, run_cli
+
+    tmp = tmp_path_factory.mktemp("demo-report")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = str(s.getsockname()[1])
+    common = ["--db", str(tmp / "h.db"), "--port", port]
+    res = run_cli("demo", "--out", str(tmp / "first"), "--no-browser", *common, timeout=600)
+    assert res.code == 0, res.stderr
+    res = run_cli("demo", "--out", str(tmp / "out"), "--browsers", "2", *common,
+                  *[f"--browser-arg={a}" for a in LOOPBACK_BROWSER_ARGS], timeout=600)
+    assert res.code == 0, res.stderr
+    return tmp / "out" / "report.html"
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_demo_site_report_has_no_axe_violations(driver, width, demo_report):
+    _axe_clean(driver, demo_report, width)
+    assert driver.find_elements("css selector", "section.fix")  # the real report, with its fixes
+    assert driver.find_elements("css selector", "img.screenshot")  # and the browser's screenshots
+    assert "Compared with run" in driver.find_element("id", "summary").text
+    assert driver.find_elements("id", "bandwidth")  # the low-bandwidth section, inside the same report
