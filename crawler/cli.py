@@ -16,6 +16,7 @@ EXIT_GATE = 1  # reserved for CI gates (--fail-on): the audit ran and found what
 EXIT_USAGE = 2  # bad arguments, or the site could not be crawled at all
 EXIT_INTERRUPTED = 130  # Ctrl-C: what was audited is kept and reported
 
+DEMO_PORT = 8765  # the demo site's usual address, so the history compares one demo run with the next
 DEFAULT_DB = os.path.join(".empathy-audit", "history.db")
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -137,7 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_crawl_options(crawl)
     demo = sub.add_parser("demo", help="serve the bundled demo site on 127.0.0.1 and audit it")
     _add_crawl_options(demo)
-    demo.add_argument("--port", type=_non_negative_int, default=0, help="port for the demo site (default: any free)")
+    demo.add_argument("--port", type=_non_negative_int, default=None,
+                      help=f"port for the demo site (default: {DEMO_PORT} when free, so runs compare; else any free port)")
     rep = sub.add_parser("report", help="write the report of a stored run again, without crawling")
     rep.add_argument("run", help="run id, or 'latest'")
     rep.add_argument("--db", default=DEFAULT_DB, help=f"run history database (default: {DEFAULT_DB})")
@@ -548,11 +550,15 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from crawler.devserver import DEMO_SITE, serve
 
-    try:
-        server_cm = serve(DEMO_SITE, port=args.port)
-        server = server_cm.__enter__()
-    except OSError as exc:
-        raise UserError(f"cannot serve the demo site on 127.0.0.1:{args.port}: {exc.strerror or exc}.") from None
+    ports = [args.port] if args.port is not None else [DEMO_PORT, 0]
+    for port in ports:
+        try:
+            server_cm = serve(DEMO_SITE, port=port)
+            server = server_cm.__enter__()
+            break
+        except OSError as exc:
+            if port == ports[-1]:
+                raise UserError(f"cannot serve the demo site on 127.0.0.1:{port}: {exc.strerror or exc}.") from None
     try:
         if not args.quiet:
             print(f"Serving the bundled demo site at {server.base_url}/", file=sys.stderr)
