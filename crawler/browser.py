@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import InvalidSessionIdException, WebDriverException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.remote.client_config import ClientConfig
 
 from audits.browser.axe_map import findings_from_axe
 from audits.gather.axe import (
@@ -54,9 +55,19 @@ BASE_ARGS: tuple[str, ...] = (
     "--disable-extensions",
     "--mute-audio",
 )
+# V8 without its optimizing compilers (Ignition + Sparkplug only). axe-core and most page scripts run once per page,
+# so Maglev/TurboFan compile far more than they ever pay back: on the 2-core benchmark machine this cut the
+# renderer's CPU per audited page by about a fifth with identical findings (docs/performance.md). A --js-flags
+# given with --browser-arg replaces it.
+JS_FLAGS = "--js-flags=--max-opt=1"
 WINDOW_SIZE = (1280, 1024)
 SCREENSHOTS_PER_CHECK = 3  # per check and page, serious/critical failures only
 SCREENSHOT_MAX = (600, 400, 150_000)  # CSS px wide, high, bytes
+# Remote WebDriver / Selenium Grid: how long a new session may wait in the Grid's queue, and the HTTP margin over the
+# page timeout for one command (no command legitimately lasts longer than the page timeout; a Grid that does not
+# answer within it is treated as a hung browser instead of blocking a worker thread forever).
+REMOTE_START_TIMEOUT = 120.0
+REMOTE_COMMAND_MARGIN = 15.0
 
 
 class BrowserUnavailable(RuntimeError):
@@ -78,6 +89,8 @@ class BrowserConfig:
     chromium_path: str = "/usr/bin/chromium"  # AUDIT_CHROMIUM_PATH
     chromedriver_path: str = "/usr/bin/chromedriver"  # AUDIT_CHROMEDRIVER_PATH
     hang_timeout: float | None = None  # seconds before one page audit counts as a hung browser (see `deadline`)
+    # AUDIT_AUTH: crawler.auth.AuthSession (staging access: certificates, credentials scoped to the site's hosts)
+    auth: Any = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.browsers < 0:
@@ -107,6 +120,7 @@ class BrowserConfig:
             page_timeout=settings.getfloat("AUDIT_PAGE_TIMEOUT", 30.0),
             chromium_path=settings.get("AUDIT_CHROMIUM_PATH") or "/usr/bin/chromium",
             chromedriver_path=settings.get("AUDIT_CHROMEDRIVER_PATH") or "/usr/bin/chromedriver",
+            auth=settings.get("AUDIT_AUTH"),
         )
 
     def missing_prerequisite(self) -> str | None:
@@ -243,22 +257,36 @@ class PooledDriver:
         self.browser_pid: int | None = None
         self.browser_version: str | None = None
         self.starts = 0
+        self.cdp: bool | None = None  # Chrome DevTools commands work through this driver (None: not tried yet)
         self._lock = threading.Lock()
+
+    @property
+    def remote(self) -> bool:
+        return bool(self.config.webdriver_url)
 
     # lifecycle
     def start(self) -> None:
         cfg = self.config
+        self.cdp = None
         opts = webdriver.ChromeOptions()
         args = list(BASE_ARGS)
         if not any(a.startswith("--window-size") for a in cfg.browser_args):
             args.append(f"--window-size={WINDOW_SIZE[0]},{WINDOW_SIZE[1]}")
+        if not any(a.startswith("--js-flags") for a in cfg.browser_args):
+            args.append(JS_FLAGS)
         args += list(cfg.browser_args)
         opts.page_load_strategy = "normal"
         opts.set_capability("unhandledPromptBehavior", "dismiss")
+        if cfg.auth is not None:  # staging access: --insecure
+            cfg.auth.configure(opts)
         if cfg.webdriver_url:
             for a in args:
                 opts.add_argument(a)
-            driver = webdriver.Remote(command_executor=cfg.webdriver_url, options=opts)
+            # The Grid's node owns the profile and the Chromium binary (configured in its stereotype). Our own HTTP
+            # timeout: without one, a command to a hung node blocks this thread for good (urllib3 waits forever).
+            client = ClientConfig(remote_server_addr=cfg.webdriver_url, timeout=REMOTE_START_TIMEOUT)
+            driver = webdriver.Remote(command_executor=cfg.webdriver_url, options=opts, client_config=client)
+            client.timeout = cfg.page_timeout + REMOTE_COMMAND_MARGIN
             service = None
             user_data_dir = None
         else:
@@ -277,9 +305,19 @@ class PooledDriver:
                 raise
         driver.set_page_load_timeout(cfg.page_timeout)
         driver.set_script_timeout(cfg.page_timeout)
+        if cfg.auth is not None:  # staging access: credentials for the site's hosts only (crawler/auth.py)
+            try:
+                cfg.auth.attach(driver)
+            except BaseException:
+                _quiet(driver.quit)
+                self._kill_service(service)
+                if user_data_dir:
+                    shutil.rmtree(user_data_dir, ignore_errors=True)
+                raise
         with self._lock:
             self.driver, self.service, self.user_data_dir = driver, service, user_data_dir
-            self.browser_version = (driver.capabilities or {}).get("browserVersion")
+            caps = driver.capabilities or {}
+            self.browser_version = caps.get("browserVersion") or caps.get("version") or _chrome_version(caps)
             self.browser_pid = self._find_browser_pid()
             self.starts += 1
 
@@ -360,10 +398,8 @@ class PooledDriver:
             self.browser_pid = None
         if service is not None:
             self._kill_service(service)
-        elif driver is not None:  # remote: ask the grid to end the session, without waiting forever
-            t = threading.Thread(target=lambda: _quiet(driver.quit), daemon=True)
-            t.start()
-            t.join(10)
+        elif driver is not None:  # remote: ask the Grid to end the session, without waiting on a hung node
+            _quit_remote(driver)
         if udd:
             shutil.rmtree(udd, ignore_errors=True)
 
@@ -395,6 +431,47 @@ def _quiet(fn: Any) -> None:
         pass
 
 
+def _quit_remote(driver: Any, wait: float = 3.0) -> None:
+    """End a remote session in the background (short HTTP timeout); the Grid reaps it itself if it cannot answer."""
+
+    def quit_() -> None:
+        try:
+            driver.command_executor.client_config.timeout = 20
+        except Exception:  # noqa: BLE001
+            pass
+        _quiet(driver.quit)
+
+    t = threading.Thread(target=quit_, name="remote-quit", daemon=True)
+    t.start()
+    t.join(wait)
+
+
+def _chrome_version(caps: Mapping[str, Any]) -> str | None:
+    """Chromium's version from a Grid's extra capabilities when browserVersion is missing."""
+    v = caps.get("se:cdpVersion")
+    return str(v) if v else None
+
+
+def _http_timeout(exc: BaseException) -> bool:
+    """The WebDriver server (chromedriver or a Grid) did not answer within our HTTP timeout."""
+    import socket
+
+    from urllib3.exceptions import MaxRetryError, ProtocolError, ReadTimeoutError
+
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, (ReadTimeoutError, socket.timeout, TimeoutError)):
+            return True
+        if isinstance(e, MaxRetryError) and isinstance(e.reason, ReadTimeoutError):
+            return True
+        if isinstance(e, ProtocolError) and "timed out" in str(e).lower():
+            return True
+        e = e.__cause__ or e.__context__
+    return False
+
+
 # --- the pool ---------------------------------------------------------------------------------------------------
 
 
@@ -418,14 +495,21 @@ class DriverPool:
 
     # lifecycle
     def start(self) -> "DriverPool":
-        """Start every browser (in parallel). Raises if none can start; a browser that fails is retried on lease."""
+        """Start every browser (in parallel). Raises if none can start.
+
+        A local browser that fails is retried on lease. A remote session the Grid would not give (it has fewer free
+        slots than AUDIT_BROWSERS) is left out of the pool instead: retrying it on every lease would make pages wait
+        for the Grid's queue and then fail.
+        """
         errors: list[BaseException] = []
+        failed: list[PooledDriver] = []
 
         def boot(slot: PooledDriver) -> None:
             try:
                 slot.start()
             except BaseException as exc:  # noqa: BLE001
                 errors.append(exc)
+                failed.append(slot)
 
         threads = [threading.Thread(target=boot, args=(s,), daemon=True) for s in self._slots]
         for t in threads:
@@ -436,6 +520,11 @@ class DriverPool:
             self.close()
             raise RuntimeError(f"no browser could start: {_short(errors[0])}") from errors[0]
         self.browser_version = next((s.browser_version for s in self._slots if s.browser_version), None)
+        if failed and self.config.webdriver_url:
+            log.warning("the Grid at %s gave %d of %d browser sessions (%s); auditing with %d",
+                        self.config.webdriver_url, len(self._slots) - len(failed), len(self._slots),
+                        _short(errors[0]), len(self._slots) - len(failed))
+            self._slots = [s for s in self._slots if s not in failed]
         for s in self._slots:
             self._idle.put(s)
         self._started = True
@@ -586,6 +675,8 @@ class DriverPool:
         driver = slot.driver
         try:
             try:
+                if cfg.auth is not None:  # the login's session cookies, once they exist
+                    cfg.auth.before_page(driver)
                 page = gather(
                     driver, url, allowed_hosts=hosts, options=self._axe_options, script_timeout=cfg.page_timeout
                 )
@@ -598,8 +689,9 @@ class DriverPool:
             except Exception as exc:  # noqa: BLE001
                 if hung.is_set():
                     raise _BrowserBroken(f"the browser stopped responding for {cfg.deadline:g} s") from exc
-                if self._looks_dead(slot, exc):
-                    raise _BrowserBroken(f"the browser crashed ({_short(exc)})") from exc
+                reason = self._broken_reason(slot, exc)
+                if reason:
+                    raise _BrowserBroken(reason) from exc
                 return BrowserResult(url=url, error=f"the page could not be audited ({_short(exc)})")
             result = BrowserResult(
                 url=url,
@@ -615,7 +707,7 @@ class DriverPool:
             result.findings = findings_from_axe(page, url)
             if cfg.screenshots and cfg.out_dir is not None:
                 try:
-                    result.screenshots = self._screenshots(driver, url, result.findings)
+                    result.screenshots = self._screenshots(slot, driver, url, result.findings)
                 except Exception as exc:  # noqa: BLE001 - a missing picture never fails the audit
                     log.info("screenshots failed on %s: %s", url, _short(exc))
             if hung.is_set():  # finished, but only just: the browser was killed and restarts on next lease
@@ -624,11 +716,28 @@ class DriverPool:
         finally:
             timer.cancel()
 
+    def _broken_reason(self, slot: PooledDriver, exc: BaseException) -> str | None:
+        """Why the browser (not the page) is unusable after exc, or None when only this page failed."""
+        text = str(exc).lower()
+        if _http_timeout(exc):
+            return (f"the browser stopped responding (no answer within "
+                    f"{self.config.page_timeout + REMOTE_COMMAND_MARGIN:g} s)")
+        if "timed out receiving message from renderer" in text:
+            # The page's script keeps the renderer busy (e.g. an endless loop): the tab will not answer again.
+            return f"the page hung the browser ({_short(exc)})"
+        if slot.remote and (isinstance(exc, InvalidSessionIdException) or "session" in text and any(
+                m in text for m in ("invalid session id", "cannot find session", "no such session",
+                                    "unable to find session"))):
+            return f"the remote browser session ended ({_short(exc)})"
+        if self._looks_dead(slot, exc):
+            return f"the browser crashed ({_short(exc)})"
+        return None
+
     def _looks_dead(self, slot: PooledDriver, exc: BaseException) -> bool:
         if not slot.alive():
             return True
         if not isinstance(exc, WebDriverException):
-            return True  # connection errors to chromedriver, protocol errors
+            return True  # connection errors to chromedriver or the Grid, protocol errors
         if any(m in str(exc).lower() for m in _DEAD_MARKERS):
             return True
         return not slot.responsive()
@@ -645,7 +754,7 @@ class DriverPool:
             log.info("browser %d could not recover after a timeout (%s); replacing it", slot.index, _short(exc))
             slot.kill()
 
-    def _screenshots(self, driver: Any, url: str, findings: list[Finding]) -> int:
+    def _screenshots(self, slot: PooledDriver, driver: Any, url: str, findings: list[Finding]) -> int:
         out_dir = self.config.out_dir
         assert out_dir is not None
         shots_dir = out_dir / "screenshots"
@@ -653,16 +762,26 @@ class DriverPool:
         per_check: dict[str, int] = {}
         taken = 0
         w, h, max_bytes = SCREENSHOT_MAX
-        for f in findings:
-            if f.outcome is not Outcome.FAIL or f.severity.rank < 3:
-                continue
+        wanted = [f for f in findings if f.outcome is Outcome.FAIL and f.severity.rank >= 3
+                  and f.selector not in ("html", "body", "head")]
+        if not wanted:
+            return 0
+        if slot.cdp is None:
+            slot.cdp = _cdp_works(driver)
+            if not slot.cdp:
+                log.info("browser %d: no DevTools commands through %s; element screenshots instead of cropped ones",
+                         slot.index, self.config.webdriver_url or "chromedriver")
+        shooter = driver if slot.cdp else _WithoutCdp(driver)
+        for f in wanted:
             n = per_check.get(f.check_id, 0)
-            if n >= SCREENSHOTS_PER_CHECK or f.selector in ("html", "body", "head"):
+            if n >= SCREENSHOTS_PER_CHECK:
                 continue
             name = f"{page_key}-{f.check_id}-{n + 1}.png"
             try:
-                ok = capture_element(driver, f.selector, shots_dir / name, max_width=w, max_height=h,
+                ok = capture_element(shooter, f.selector, shots_dir / name, max_width=w, max_height=h,
                                      max_bytes=max_bytes)
+                if ok and not slot.cdp:
+                    ok = _png_within(shots_dir / name, w, h)  # an element screenshot is not cropped
             except WebDriverException as exc:
                 log.debug("no screenshot of %s on %s: %s", f.selector, url, _short(exc))
                 ok = False
@@ -675,3 +794,36 @@ class DriverPool:
 
 class _BrowserBroken(Exception):
     """The browser crashed or hung (as opposed to the page being slow or broken)."""
+
+
+def _cdp_works(driver: Any) -> bool:
+    """Chrome DevTools commands reach the browser (chromedriver does; a Grid node or a cloud service may not)."""
+    try:
+        return bool(driver.execute_cdp_cmd("Browser.getVersion", {}))
+    except Exception:  # noqa: BLE001
+        return False
+
+
+class _WithoutCdp:
+    """The driver, minus execute_cdp_cmd: capture_element then falls back to WebDriver element screenshots."""
+
+    def __init__(self, driver: Any) -> None:
+        self._driver = driver
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "execute_cdp_cmd":
+            raise AttributeError(name)
+        return getattr(self._driver, name)
+
+
+def _png_within(path: Path, max_width: int, max_height: int) -> bool:
+    """Keep the PNG only when it fits the size cap (its IHDR says how large it is); delete it otherwise."""
+    try:
+        head = path.read_bytes()[:24]
+        width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    except OSError:
+        return False
+    if 0 < width <= max_width and 0 < height <= max_height:
+        return True
+    path.unlink(missing_ok=True)
+    return False

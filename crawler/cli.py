@@ -18,6 +18,9 @@ EXIT_INTERRUPTED = 130  # Ctrl-C: what was audited is kept and reported
 
 DEMO_PORT = 8765  # the demo site's usual address, so the history compares one demo run with the next
 DEFAULT_DB = os.path.join(".empathy-audit", "history.db")
+DEFAULT_BASELINE = ".empathy-audit-baseline.json"
+FORMAT_CHOICES = ("html", "json", "sarif", "junit", "markdown")
+SEVERITY_CHOICES = ("critical", "serious", "moderate", "minor")
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
@@ -47,6 +50,33 @@ def _non_negative_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
     return value
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a number, 0 or more")
+    return value
+
+
+def _add_gate_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("CI gates (exit code 1 when a gate fails; see 'Running in CI' in the README)")
+    g.add_argument("--fail-on", choices=SEVERITY_CHOICES, default=None, metavar="SEVERITY",
+                   help="fail when a failing fix is this severe or worse: critical, serious, moderate or minor")
+    g.add_argument("--max-score", type=_non_negative_float, default=None, metavar="N",
+                   help="fail when the run's impact score (the sum of its failing fixes' blocked-visit equivalents "
+                   "per 1,000 visits) is above N")
+    g.add_argument("--fail-on-budget", action="store_true",
+                   help="fail when a page is over --page-weight-budget, whatever --fail-on says")
+    g.add_argument("--baseline", default=None, metavar="FILE",
+                   help="gates apply only to fixes not in this baseline file ('empathy-audit baseline save' writes "
+                   "it); alone, it fails on any new failing fix")
+    g.add_argument("--report-url", default=None, metavar="URL",
+                   help="where the full report will be (e.g. the CI artifact), linked from the Markdown summary "
+                   "(default: the GitHub Actions run or GitLab job, when run there)")
 
 
 def _regex(text: str) -> str:
@@ -113,8 +143,9 @@ def _add_crawl_options(p: argparse.ArgumentParser) -> None:
     a.add_argument("--insecure", action="store_true",
                    help="accept self-signed TLS certificates (staging); also in Chromium")
     o = p.add_argument_group("output")
-    o.add_argument("--format", action="append", choices=("html", "json"), default=None,
-                   help="report formats to write (repeatable; default: html and json)")
+    o.add_argument("--format", action="append", choices=FORMAT_CHOICES, default=None,
+                   help="report formats to write (repeatable; default: html and json): html, json, sarif "
+                   "(report.sarif), junit (report.junit.xml), markdown (summary.md)")
     o.add_argument("--traffic", default=None, metavar="FILE",
                    help="CSV of url,visits (a month, e.g. an analytics export) to rank fixes by real visits "
                    "(default: estimate each page's share from depth, links and sitemap priority)")
@@ -122,6 +153,7 @@ def _add_crawl_options(p: argparse.ArgumentParser) -> None:
     o.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
     o.add_argument("--config", default=None, metavar="PATH",
                    help="config file (default: ./empathy-audit.toml, else [tool.empathy-audit] in ./pyproject.toml)")
+    _add_gate_options(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -144,19 +176,38 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("run", help="run id, or 'latest'")
     rep.add_argument("--db", default=DEFAULT_DB, help=f"run history database (default: {DEFAULT_DB})")
     rep.add_argument("--out", default="out", help="folder to write the reports to (default: out)")
-    rep.add_argument("--format", action="append", choices=("html", "json"), default=None)
+    rep.add_argument("--format", action="append", choices=FORMAT_CHOICES, default=None)
     rep.add_argument("--traffic", default=None, metavar="FILE", help="CSV of url,visits to rank fixes by real visits")
     rep.add_argument("--config", default=None, metavar="PATH", help="config file to read --db and --out from")
+    _add_gate_options(rep)
     hist = sub.add_parser("history", help="list past runs with their status, pages and problem counts")
     hist.add_argument("--site", default=None, metavar="URL", help="only runs of this site (its origin)")
     hist.add_argument("--db", default=DEFAULT_DB, help=f"run history database (default: {DEFAULT_DB})")
     hist.add_argument("--limit", type=_positive_int, default=20, help="show at most N runs, newest first (default: 20)")
     hist.add_argument("--json", action="store_true", help="print JSON instead of a table")
     hist.add_argument("--config", default=None, metavar="PATH", help="config file to read --db from")
+    base = sub.add_parser("baseline", help="save or prune the baseline file of accepted fixes (for CI gates)")
+    base_sub = base.add_subparsers(dest="baseline_action", metavar="ACTION", required=True)
+    base_commands = {}
+    for action, text in (("save", "write the baseline file from a stored run: its failing fixes are accepted "
+                                  "(notes of entries already in the file are kept)"),
+                         ("prune", "remove the entries a stored run found fixed from the baseline file")):
+        b = base_sub.add_parser(action, help=text, description=text)
+        b.add_argument("--db", default=DEFAULT_DB, help=f"run history database (default: {DEFAULT_DB})")
+        b.add_argument("--run", default="latest", metavar="ID",
+                       help="run id, or 'latest' (default: the newest finished run, of --site when given)")
+        b.add_argument("--site", dest="url", default=None, metavar="URL",
+                       help="with --run latest: the newest finished run of this site (default: `url` of the config "
+                       "file, else any site)")
+        b.add_argument("--file", dest="baseline", default=None, metavar="FILE",
+                       help=f"the baseline file (default: `baseline` of the config file, else {DEFAULT_BASELINE})")
+        b.add_argument("--config", default=None, metavar="PATH", help="config file to read db, url and baseline from")
+        base_commands[f"baseline {action}"] = b
     ini = sub.add_parser("init", help="write a commented starter config file (empathy-audit.toml)")
     ini.add_argument("--config", default=None, metavar="PATH", help="where to write it (default: ./empathy-audit.toml)")
     ini.add_argument("--force", action="store_true", help="overwrite an existing file")
-    parser._empathy_commands = {"crawl": crawl, "demo": demo, "report": rep, "history": hist}  # type: ignore[attr-defined]
+    parser._empathy_commands = {  # type: ignore[attr-defined]
+        "crawl": crawl, "demo": demo, "report": rep, "history": hist, **base_commands}
     chk = sub.add_parser("checks", help="list the checks, or explain one")
     chk.add_argument("explain", nargs="*", metavar="ID", help="check ids to explain (default: list all)")
     return parser
@@ -192,6 +243,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_history(args)
         if args.command == "init":
             return cmd_init(parser, args)
+        if args.command == "baseline":
+            return cmd_baseline(args)
     except UserError as exc:
         from crawler.auth import mask
 
@@ -205,7 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # --- config file ---------------------------------------------------------------------------------------------
 
-CONFIGURED_COMMANDS = ("crawl", "demo", "report", "history")
+CONFIGURED_COMMANDS = ("crawl", "demo", "report", "history", "baseline")
 
 
 def _config_keys(parser: argparse.ArgumentParser) -> dict[str, Any]:
@@ -219,8 +272,10 @@ def _apply_config(parser: argparse.ArgumentParser, args: argparse.Namespace, arg
     """Fill every option not given on the command line from the config file; ${VAR} in credential flags too."""
     from crawler import config
 
-    subparser = parser._empathy_commands[args.command]  # type: ignore[attr-defined]
+    subparser = parser._empathy_commands[_command_name(args)]  # type: ignore[attr-defined]
     sub_argv = argv[argv.index(args.command) + 1:] if args.command in argv else argv
+    if args.command == "baseline" and args.baseline_action in sub_argv:  # the options after "baseline save"
+        sub_argv = sub_argv[sub_argv.index(args.baseline_action) + 1:]
     try:
         path, is_pyproject = config.find_config(getattr(args, "config", None))
         loaded = config.load(path, is_pyproject, _config_keys(parser))
@@ -236,6 +291,10 @@ def _apply_config(parser: argparse.ArgumentParser, args: argparse.Namespace, arg
     except config.ConfigError as exc:
         raise UserError(str(exc)) from None
     return args
+
+
+def _command_name(args: argparse.Namespace) -> str:
+    return f"baseline {args.baseline_action}" if args.command == "baseline" else args.command
 
 
 def cmd_init(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -281,6 +340,10 @@ def cmd_history(args: argparse.Namespace) -> int:
     store = _open_store(args.db)
     try:
         runs = store.run_summaries(site=site, limit=args.limit)
+        for r in runs:  # the impact score is recorded in the run's stats when its report is written
+            stats = (store.get_run(r["id"]) or {}).get("stats") or {}
+            score = stats.get(SCORE_STAT)
+            r["score"] = score if isinstance(score, (int, float)) and not isinstance(score, bool) else None
     finally:
         store.close()
     if args.json:
@@ -289,13 +352,14 @@ def cmd_history(args: argparse.Namespace) -> int:
     if not runs:
         print(f"No runs{' of ' + site if site else ''} in {getattr(store, 'path', args.db)} yet.", file=sys.stderr)
         return EXIT_OK
-    header = ("run", "date (UTC)", "status", "pages", "problems", "critical", "serious", "moderate", "minor", "site")
+    header = ("run", "date (UTC)", "status", "pages", "problems", "critical", "serious", "moderate", "minor",
+              "score", "site")
     rows = [(str(r["id"]), (r["started_at"] or "")[:16].replace("T", " "), r["status"], str(r["pages"]),
              str(r["problems"]), str(r["critical"]), str(r["serious"]), str(r["moderate"]), str(r["minor"]),
-             r["site"]) for r in runs]
+             "-" if r["score"] is None else f"{r['score']:.2f}", r["site"]) for r in runs]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
     for row in (header, *rows):
-        print("  ".join(c.ljust(w) if i in (1, 2, 9) else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+        print("  ".join(c.ljust(w) if i in (1, 2, 10) else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
               .rstrip())
     return EXIT_OK
 
@@ -312,6 +376,7 @@ class CrawlResult:
     seconds: float
     reports: dict[str, str]
     problems: int = 0
+    gate: Any = None  # reports.gates.GateResult
 
 
 def find_chromium() -> tuple[str | None, str | None]:
@@ -394,6 +459,7 @@ def run_crawl(url: str, args: argparse.Namespace) -> CrawlResult:
     except BadURL as exc:
         raise UserError(str(exc)) from None
     traffic = _load_traffic(getattr(args, "traffic", None))
+    policy = _gate_policy(args)  # a bad baseline file stops here, before anything is crawled
     from crawler.auth import install_log_masking
 
     install_log_masking()
@@ -449,11 +515,13 @@ def run_crawl(url: str, args: argparse.Namespace) -> CrawlResult:
     run, pages, findings = store.load_run(run_id)
     _raise_for_start_page(start_url, pages, store, run_id)
     report = _build_report(run, pages, findings, store=store, traffic=traffic)
+    gate = _apply_gate(report, policy, args)
     written = _write_reports(report, args.out, args.format)
+    _record_score(store, run_id, gate)
     store.close()
     audited = sum(1 for p in pages if p["status"] and 200 <= p["status"] < 300 and _is_html_type(p["content_type"]))
     problems = len({f["check_id"] for f in findings if f["outcome"] == "fail"})
-    return CrawlResult(run_id, run["status"], len(pages), audited, seconds, written, problems)
+    return CrawlResult(run_id, run["status"], len(pages), audited, seconds, written, problems, gate)
 
 
 def _is_html_type(ct: str) -> bool:
@@ -521,6 +589,81 @@ def _write_reports(report: Any, out_dir: str, formats: list[str] | None) -> dict
         raise UserError(f"cannot write the report to {out_dir}: {exc.strerror or exc}.") from None
 
 
+# --- gates ----------------------------------------------------------------------------------------------------
+
+SCORE_STAT = "report/impact_score"  # in the run's stats: what `history` shows as the score
+
+
+def _gate_policy(args: argparse.Namespace) -> Any:
+    """The gates of --fail-on, --max-score, --fail-on-budget and --baseline (read and checked here)."""
+    from audits.model import Severity
+    from reports import baseline as bl
+    from reports.gates import Policy
+
+    base = None
+    path = getattr(args, "baseline", None)
+    if path:
+        try:
+            base = bl.load(path, missing_ok=True)
+        except bl.BaselineError as exc:
+            raise UserError(str(exc)) from None
+    url = getattr(args, "report_url", None)
+    if url:
+        from reports.aggregate import http_url
+
+        if http_url(url) is None:
+            raise UserError(f"--report-url {url!r} is not an http(s) URL.")
+    fail_on = getattr(args, "fail_on", None)
+    return Policy(fail_on=Severity(fail_on) if fail_on else None, max_score=getattr(args, "max_score", None),
+                  fail_on_budget=bool(getattr(args, "fail_on_budget", False)), baseline=base)
+
+
+def _apply_gate(report: Any, policy: Any, args: argparse.Namespace) -> Any:
+    from reports import gates
+    from reports.writers.markdown import ci_report_url
+
+    result = gates.evaluate(report, policy, getattr(args, "report_url", None) or ci_report_url())
+    gates.attach(report, result)
+    return result
+
+
+def _record_score(store: Any, run_id: int, gate: Any) -> None:
+    """Keep the run's impact score in its stats, so `history` lists it without rebuilding every report."""
+    import json
+
+    try:
+        stats = dict((store.get_run(run_id) or {}).get("stats") or {})
+        stats[SCORE_STAT] = round(gate.score, 6)
+        store.conn.execute("UPDATE runs SET stats = ? WHERE id = ?",
+                           (json.dumps(stats, default=str, sort_keys=True), run_id))
+    except Exception as exc:  # noqa: BLE001 - the history column is a convenience: never fail a run for it
+        print(f"empathy-audit: could not record the impact score of run {run_id}: {exc}", file=sys.stderr)
+
+
+def _print_gate(gate: Any, reports: dict[str, str], quiet: bool) -> None:
+    """stderr: warnings, one line per fix that failed the gate, the verdict. stdout: baseline entries gone."""
+    from crawler.auth import mask
+
+    if gate is None:
+        return
+    for w in gate.warnings:
+        print(mask(f"empathy-audit: warning: {w}"), file=sys.stderr)
+    if gate.active and not gate.passed:
+        for v in gate.failing:
+            print(mask(f"empathy-audit: FAIL {gate.fix_line(v)}"), file=sys.stderr)
+        where = reports.get("html") or next(iter(reports.values()), "")
+        print(mask(f"empathy-audit: {gate.summary()}" + (f" The report: {where}" if where else "")), file=sys.stderr)
+    elif gate.active and not quiet:
+        print(mask(f"empathy-audit: {gate.summary()}"), file=sys.stderr)
+    if gate.gone:
+        n = len(gate.gone)
+        path = gate.policy.baseline.path if gate.policy.baseline is not None else DEFAULT_BASELINE
+        print(mask(f"baseline: {n} entr{'ies are' if n != 1 else 'y is'} gone (fixed): 'empathy-audit baseline "
+                   f"prune --file {path}' removes {'them' if n != 1 else 'it'}"))
+        for e in gate.gone:
+            print(mask(f"baseline gone: {e.fingerprint} {e.heading}"))
+
+
 def _print_result(result: CrawlResult, quiet: bool) -> None:
     if not quiet:
         rate = result.pages / result.seconds if result.seconds > 0 else 0.0
@@ -532,10 +675,15 @@ def _print_result(result: CrawlResult, quiet: bool) -> None:
         )
     for path in result.reports.values():
         print(path)
+    _print_gate(result.gate, result.reports, quiet)
 
 
 def _exit_code(result: CrawlResult) -> int:
-    return EXIT_INTERRUPTED if result.status == "interrupted" else EXIT_OK
+    if result.status == "interrupted":
+        return EXIT_INTERRUPTED
+    if result.gate is not None and result.gate.active and not result.gate.passed:
+        return EXIT_GATE
+    return EXIT_OK
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
@@ -584,12 +732,85 @@ def cmd_report(args: argparse.Namespace) -> int:
         if run_id not in ids:
             raise UserError(f"there is no run {run_id} in {args.db} (runs {ids[0]} to {ids[-1]} exist).")
     traffic = _load_traffic(getattr(args, "traffic", None))
+    policy = _gate_policy(args)
     run, pages, findings = store.load_run(run_id)
     report = _build_report(run, pages, findings, store=store, traffic=traffic)
-    store.close()
+    gate = _apply_gate(report, policy, args)
     written = _write_reports(report, args.out, args.format)
+    _record_score(store, run_id, gate)
+    store.close()
     for path in written.values():
         print(path)
+    _print_gate(gate, written, quiet=False)
+    return EXIT_GATE if gate.active and not gate.passed else EXIT_OK
+
+
+# --- baseline ------------------------------------------------------------------------------------------------
+
+
+def _baseline_run(store: Any, args: argparse.Namespace) -> int:
+    """The run `baseline save|prune` reads: --run ID, or the newest finished run (of --site / the config's url)."""
+    from crawler.urls import BadURL, origin_of, validate_start_url
+
+    ids = store.run_ids()
+    if not ids:
+        raise UserError(f"the history database {args.db} holds no runs yet: run 'empathy-audit crawl' first.")
+    if args.run != "latest":
+        try:
+            run_id = int(args.run)
+        except ValueError:
+            raise UserError(f"{args.run!r} is not a run id: give a number or 'latest'.") from None
+        if run_id not in ids:
+            raise UserError(f"there is no run {run_id} in {args.db} (runs {ids[0]} to {ids[-1]} exist).")
+        return run_id
+    site = None
+    if args.url:
+        try:
+            site = origin_of(validate_start_url(args.url))
+        except BadURL as exc:
+            raise UserError(str(exc)) from None
+    for rid in reversed(ids):
+        run = store.get_run(rid) or {}
+        if run.get("status") != "finished":
+            continue
+        if site and site not in (run.get("site"), origin_of(run.get("start_url") or "")):
+            continue
+        return rid
+    raise UserError(f"there is no finished run{' of ' + site if site else ''} in {args.db}: a baseline is saved "
+                    f"from a complete crawl (or pass --run ID).")
+
+
+def cmd_baseline(args: argparse.Namespace) -> int:
+    from reports import baseline as bl
+
+    path = args.baseline or DEFAULT_BASELINE
+    try:
+        previous = bl.load(path, missing_ok=args.baseline_action == "save")
+    except bl.BaselineError as exc:
+        raise UserError(str(exc)) from None
+    store = _open_store(args.db)
+    try:
+        run_id = _baseline_run(store, args)
+        run, pages, findings = store.load_run(run_id)
+        report = _build_report(run, pages, findings)
+    finally:
+        store.close()
+    if args.baseline_action == "save":
+        change = bl.from_report(report, previous)
+    else:
+        change = bl.prune(report, previous)
+    try:
+        change.baseline.save(path)
+    except bl.BaselineError as exc:
+        raise UserError(str(exc)) from None
+    status = "" if report.run.status == "finished" else f" ({report.run.status}: pages are missing)"
+    n = len(change.baseline.entries)
+    print(f"{path}: {n} accepted fix{'es' if n != 1 else ''} from run "
+          f"{run_id}{status}; {len(change.added)} added, {len(change.removed)} removed.", file=sys.stderr)
+    for fp in change.added:
+        print(f"added {fp}")
+    for fp in change.removed:
+        print(f"removed {fp}")
     return EXIT_OK
 
 

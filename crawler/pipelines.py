@@ -170,6 +170,8 @@ class StoragePipeline:
         if self.store is None or self.run_id is None:
             return
         status = "finished" if reason == "finished" else "interrupted"
+        # Sitemap priorities of pages a link (or the start URL) reached before their sitemap was read.
+        self.store.set_sitemap_priorities(self.run_id, getattr(spider, "sitemap_priorities", None) or {})
         stats = {
             k: v
             for k, v in (self.crawler.stats.get_stats() or {}).items()

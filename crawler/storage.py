@@ -7,7 +7,7 @@ import os
 import sqlite3
 import time
 from datetime import datetime, timezone
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from audits.model import Finding
 
@@ -218,6 +218,18 @@ class Store:
                 for f in findings
             ),
         )
+
+    def set_sitemap_priorities(self, run_id: int, priorities: Mapping[str, float]) -> None:
+        """Give the run's stored pages their sitemap <priority> (url -> priority), however each page was first
+        found; URLs that are not stored pages of the run are ignored. One UPDATE statement, run for every URL in
+        one transaction (PgStore runs the same SQL)."""
+        if not priorities:
+            return
+        with self._tx():
+            self.conn.executemany(
+                "UPDATE pages SET sitemap_priority = ? WHERE run_id = ? AND url = ?",
+                ((float(p), run_id, url) for url, p in sorted(priorities.items())),
+            )
 
     def finish_run(self, run_id: int, status: str, stats: dict[str, Any] | None = None,
                    versions: dict[str, Any] | None = None) -> None:

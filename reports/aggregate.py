@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from audits.model import WCAG_SLUGS, Check, Kind, Outcome, Persona, Severity
 from reports import fixes as fx
-from reports import scoring
+from reports import savings, scoring
 from reports import wording as w
 from reports.traffic import Traffic
 
@@ -171,6 +171,7 @@ class Fix:
     trend: str | None = None  # "new" | "unchanged"; None when there is no previous run to compare with
     pages_before: int | None = None  # pages in the previous run, for unchanged fixes
     bandwidth: dict[str, Any] | None = None  # HOOK: bytes and seconds saved, for media fixes
+    contrast: dict[str, Any] | None = None  # colour fixes: fg, bg, size, ratio, expected (the worst text of the pair)
 
     @property
     def id(self) -> str:
@@ -733,22 +734,57 @@ def _confidence(e: Element, page_level: bool) -> str:
     return "static"
 
 
-def _contrast(data: dict[str, Any]) -> float | None:
+def _ratios(data: dict[str, Any]) -> tuple[float, float] | None:
+    """(contrast ratio, required ratio) from axe's colour-contrast check data ("4.5:1" or 4.5), else None."""
+    data = fx.contrast_of(data)
     ratio, expected = _float_or_none(data.get("contrastRatio")), _float_or_none(data.get("expectedContrastRatio"))
     if ratio is None or expected is None:
         m = re.match(r"^\s*([\d.]+)\s*:\s*1\s*$", str(data.get("expectedContrastRatio") or ""))
         expected = float(m.group(1)) if m else expected
     if ratio is None or expected is None:
         return None
-    return scoring.contrast_harm(ratio, expected)
+    return ratio, expected
+
+
+def _contrast(data: dict[str, Any]) -> float | None:
+    ratios = _ratios(data)
+    return scoring.contrast_harm(*ratios) if ratios is not None else None
+
+
+def _ratio_label(r: float) -> str:
+    return f"{r:.2f}".rstrip("0").rstrip(".") + ":1"
+
+
+def _colour_pair(fp: fx.Fingerprint, items: list[_Item]) -> dict[str, Any] | None:
+    """A colour fix's pair and its worst (lowest) contrast below the required ratio, from axe's check data."""
+    worst: tuple[float, float] | None = None
+    for it in items:
+        r = _ratios(it.element.data)
+        if r is not None and r[0] > 0 and r[0] < r[1] and (worst is None or r[0] < worst[0]):
+            worst = r
+    if worst is None:
+        return None
+    data = fx.contrast_of(next(it.element.data for it in items if _ratios(it.element.data) == worst))
+    size = "large" if fp.markup.endswith("large text") else "normal"
+    return {"fg": str(data.get("fgColor") or "").lower(), "bg": str(data.get("bgColor") or "").lower(), "size": size,
+            "ratio": worst[0], "expected": worst[1]}
+
+
+def _contrast_how_to_fix(c: dict[str, Any], general: str) -> str:
+    text = (f"Text in {c['fg']} on {c['bg']} has a contrast ratio of {_ratio_label(c['ratio'])}; {c['size']} text "
+            f"needs at least {_ratio_label(c['expected'])}. Darken the text or lighten the background (the reverse "
+            f"on a dark background) until the pair reaches {_ratio_label(c['expected'])}, in the style rule that "
+            f"sets these colours: that one change fixes every place they meet.")
+    return f"{text} {general}".strip()
 
 
 def _bytes_saved(elements: list[Element]) -> float | None:
-    """Bytes a media fix saves on one page (HOOK: media findings carry data['bytes_saved'])."""
+    """Bytes a media fix saves on one page (HOOK: media findings carry data['bytes_saved']); 0 when it says 0 (a
+    page-weight summary whose bytes the page's file fixes already save: reports.savings)."""
     total, seen = 0.0, False
     for e in elements:
         v = _float_or_none(e.data.get("bytes_saved"))
-        if v is not None and v > 0:
+        if v is not None and v >= 0:
             total, seen = total + v, True
     return total if seen else None
 
@@ -858,6 +894,10 @@ def _make_fix(
     bandwidth = None
     if media and saved_pages:
         bandwidth = {"bytes_saved_per_page": saved_total / saved_pages, "pages": saved_pages}
+    contrast = _colour_pair(fp, items) if fp.kind == "colour" else None
+    how_to_fix = check.how_to_fix if check else ""
+    if contrast is not None:
+        how_to_fix = _contrast_how_to_fix(contrast, how_to_fix)
     return Fix(
         fingerprint=fp,
         anchor="fix-" + _slug(fp.id),
@@ -871,7 +911,7 @@ def _make_fix(
         best_practice=check.best_practice if check else False,
         wcag=([WcagRef(sc, url, WCAG_SLUGS.get(sc, "").replace("-", " ")) for sc, url in check.wcag_links]
               if check else []),
-        how_to_fix=check.how_to_fix if check else "",
+        how_to_fix=how_to_fix,
         sources=sources,
         outcome=outcome,
         component=component,
@@ -882,6 +922,7 @@ def _make_fix(
         journey=journey,
         blocker=blocker,
         bandwidth=bandwidth,
+        contrast=contrast,
     )
 
 
@@ -961,6 +1002,8 @@ def _scope(fix: Fix) -> str:
     c = fix.component
     if fix.bandwidth:
         saved = fix.bandwidth["bytes_saved_per_page"]
+        if saved <= 0:
+            return "the fixes listed for the files it loads save these bytes: do them first"
         try:
             from audits.media import _network as net
 
@@ -969,6 +1012,10 @@ def _scope(fix: Fix) -> str:
         except ImportError:
             return f"it saves about {round(saved / 1024):,} KB a visit"
     if fix.fingerprint.kind == "colour":
+        if fix.contrast:
+            c = fix.contrast
+            return (f"one colour change ({fix.fingerprint.markup}: contrast {_ratio_label(c['ratio'])}, "
+                    f"needs {_ratio_label(c['expected'])}) fixes every place")
         return f"one colour change ({fix.fingerprint.markup}) fixes every place"
     if c.template and fix.pages_affected > 1:
         return f"one fix in the {c.name} repairs every page"
@@ -1051,6 +1098,8 @@ def build_report(
     run of the same site as (run, pages, findings), for the trend.
     """
     lookup = lookup or _default_lookup
+    # Bytes saved count once: page-weight keeps only the bytes no fix to one of its page's files accounts for.
+    findings = savings.net_page_weight(list(findings))
     persona_shares = dict(scoring.PERSONA_SHARES)
     for k, v in (shares or {}).items():
         persona_shares[Persona(k)] = float(v)

@@ -7,7 +7,8 @@ measured nothing (media audit off, or a run older than it). Render it with parti
 
 Per page: bytes and requests by resource type, the Slow 4G load-time floor and the cost of one visit in a handful of
 countries. Site-wide: the media fixes ordered by the bytes they save per visit, a file shared by many pages counted
-once (a visitor downloads it once, then has it cached). Constants and sources: audits/media/_network.py.
+once (a visitor downloads it once, then has it cached), and what they save together, each file once
+(reports.savings, the model the ranking uses too). Constants and sources: audits/media/_network.py.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 
 from audits.media import _network as net
 from audits.media._model import TYPE_LABELS, TYPES
+from reports import savings
 
 MEDIA_CHECKS = ("page-weight", "oversized-image", "legacy-image-format", "offscreen-images", "animated-gif",
                 "media-autoplay", "video-preload", "heavy-web-font", "text-compression", "static-asset-caching",
@@ -194,6 +196,7 @@ class Bandwidth:
     median_bytes: int
     over_budget: int  # pages over the budget
     notes: list[str] = field(default_factory=list)
+    bytes_saved: int = 0  # every first-visit fix together, each file once (reports.savings.site_bytes_saved)
 
     @property
     def budget(self) -> str:
@@ -202,6 +205,10 @@ class Bandwidth:
     @property
     def median(self) -> str:
         return net.size_label(self.median_bytes)
+
+    @property
+    def saved(self) -> str:
+        return net.size_label(self.bytes_saved)
 
     @property
     def heaviest(self) -> PageWeight | None:
@@ -222,6 +229,7 @@ class Bandwidth:
             "budget_bytes": self.budget_bytes,
             "median_bytes": self.median_bytes,
             "pages_over_budget": self.over_budget,
+            "bytes_saved": self.bytes_saved,
             "pages": [page(p) for p in self.pages],
             "fixes": [
                 {"check_id": f.check_id, "resource": f.resource, "pages": f.pages, "bytes_saved": f.bytes_saved,
@@ -363,6 +371,7 @@ def build_bandwidth(
         unmeasured=sorted(all_unmeasured.values(), key=lambda u: u.url),
         median_bytes=int(median(p.bytes for p in weights)),
         over_budget=sum(1 for p in weights if p.over_budget),
+        bytes_saved=savings.site_bytes_saved(media_findings),
         notes=[
             "Savings of different fixes to the same file overlap (resizing and re-encoding one image both shrink "
             "it); do not add them up.",

@@ -180,7 +180,17 @@ COLOUR_CHECKS = frozenset({"color-contrast", "color-contrast-enhanced", "link-in
 _PX = re.compile(r"([\d.]+)\s*px")
 
 
+def contrast_of(data: dict | None) -> dict:
+    """axe's colour-contrast check data of a finding (audits.browser.axe_map puts it in data["contrast"]; older
+    findings may carry the keys at the top level); {} when there is none."""
+    if not data:
+        return {}
+    nested = data.get("contrast")
+    return nested if isinstance(nested, dict) else data
+
+
 def _colour_key(data: dict | None) -> str | None:
+    data = contrast_of(data)
     if not data:
         return None
     fg, bg = data.get("fgColor"), data.get("bgColor")

@@ -219,8 +219,25 @@ def _finding(rule: dict[str, Any], node: dict[str, Any], url: str, outcome: Outc
             "personas": [str(p) for p, _ in levels],
             "persona_levels": {str(p): lvl for p, lvl in levels},
             "axe_target": node.get("target", ""),
+            **({"contrast": c} if (c := contrast_data(node)) else {}),
         },
     )
+
+
+# The check data of axe's colour-contrast checks that the report uses to group fixes by colour pair and to set the
+# harm from the actual ratio (reports.fixes.contrast_of, reports.scoring.contrast_harm).
+CONTRAST_KEYS = ("fgColor", "bgColor", "contrastRatio", "expectedContrastRatio", "fontSize", "fontWeight")
+
+
+def contrast_data(node: dict[str, Any]) -> dict[str, Any] | None:
+    """fgColor, bgColor, contrastRatio... of the first "any" check of a node that reports colours, else None."""
+    for check in node.get("any") or []:
+        data = check.get("data") if isinstance(check, dict) else None
+        if isinstance(data, dict) and ("fgColor" in data or "contrastRatio" in data):
+            out = {k: data[k] for k in CONTRAST_KEYS if data.get(k) not in (None, "")}
+            if out:
+                return out
+    return None
 
 
 def findings_from_axe(page: Any, url: str | None = None) -> list[Finding]:

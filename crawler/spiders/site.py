@@ -71,6 +71,9 @@ class SiteSpider(scrapy.Spider):
         self.allowed_domains = sorted(self.hosts)
         self.seen: set[str] = set()
         self.sitemaps_seen: set[str] = set()
+        # <priority> of every in-scope URL read in a sitemap, however the page was first found (a link, the start
+        # URL): the storage pipeline writes it to the stored pages when the crawl ends (IMPACT.md 3.2 importance).
+        self.sitemap_priorities: dict[str, float] = {}
         self.pages_scheduled = 0
         self.pages_capped = 0
 
@@ -264,9 +267,20 @@ class SiteSpider(scrapy.Spider):
                     priority = float(entry["priority"]) if "priority" in entry else None
                 except ValueError:
                     priority = None
+                if priority is not None:
+                    self.remember_priority(loc, priority)
                 req = self.page_request(loc, 1, "sitemap", priority=priority)
                 if req is not None:
                     yield req
+
+    def remember_priority(self, loc: str, priority: float) -> None:
+        """Keep a sitemap <priority> for an in-scope URL, seen or not; a URL listed twice keeps its highest."""
+        try:
+            url = canonicalize(loc)
+        except ValueError:
+            return
+        if self.in_scope(url) and priority > self.sitemap_priorities.get(url, float("-inf")):
+            self.sitemap_priorities[url] = priority
 
     def ignore_failure(self, failure: Failure) -> None:
         self.logger.debug("ignored: %s (%s)", failure.request.url, failure.value)

@@ -8,6 +8,9 @@ from typing import Callable, Iterable, NamedTuple
 from reports.aggregate import Report
 from reports.writers import html as html_writer
 from reports.writers import json as json_writer
+from reports.writers import junit as junit_writer
+from reports.writers import markdown as markdown_writer
+from reports.writers import sarif as sarif_writer
 
 
 class Writer(NamedTuple):
@@ -18,6 +21,9 @@ class Writer(NamedTuple):
 FORMATS: dict[str, Writer] = {
     "html": Writer(html_writer.FILENAME, html_writer.write),
     "json": Writer(json_writer.FILENAME, json_writer.write),
+    "sarif": Writer(sarif_writer.FILENAME, sarif_writer.write),  # SARIF 2.1.0 for code scanning
+    "junit": Writer(junit_writer.FILENAME, junit_writer.write),  # JUnit XML, one test case per fix
+    "markdown": Writer(markdown_writer.FILENAME, markdown_writer.write),  # summary for a PR or $GITHUB_STEP_SUMMARY
 }
 
 

@@ -83,6 +83,20 @@ def test_violations_fail_and_incomplete_is_review():
     assert findings_from_axe(AxePage.from_dict(page.to_dict()).to_dict()) == findings_from_axe(page)
 
 
+def test_contrast_check_data_is_kept_for_the_report():
+    data = {"fgColor": "#999999", "bgColor": "#ffffff", "contrastRatio": 2.84, "fontSize": "12.0pt (16px)",
+            "fontWeight": "normal", "messageKey": None, "expectedContrastRatio": "4.5:1", "shadowColor": None}
+    node = {"selector": "html > body > p", "html": "<p class=faint>", "impact": "serious",
+            "any": [{"id": "color-contrast", "data": data}]}
+    page = AxePage(requested_url="http://x/", violations=[_rule("color-contrast", "serious", [node, dict(node, any=[])],
+                                                              tags=("wcag2aa", "wcag143"))])
+    with_data, without = findings_from_axe(page)
+    assert with_data.data["contrast"] == {"fgColor": "#999999", "bgColor": "#ffffff", "contrastRatio": 2.84,
+                                          "expectedContrastRatio": "4.5:1", "fontSize": "12.0pt (16px)",
+                                          "fontWeight": "normal"}
+    assert "contrast" not in without.data
+
+
 def test_start_tag_key_normalises():
     assert start_tag_key('<img src="a.png" class="x  y" width="10"/>') == start_tag_key(
         "<IMG width=10 class='x y' src=\"a.png\">")

@@ -35,6 +35,13 @@ def _parses(argv: list[str]) -> None:
         pytest.fail(f"empathy-audit {' '.join(argv)} is not a valid command line")
 
 
+def _gates_and_formats(argv: list[str]) -> None:
+    """The audit writes SARIF, JUnit and the Markdown summary beside report.html into out/, and gates."""
+    args = build_parser().parse_args(argv)
+    assert args.out == "out" and {"html", "sarif", "junit", "markdown"} <= set(args.format)
+    assert args.fail_on and args.baseline == ".empathy-audit-baseline.json"
+
+
 def test_github_actions_workflow():
     wf = yaml.safe_load((DOCS / "github-actions.yml").read_text())
     triggers = wf.get("on", wf.get(True))  # YAML 1.1 reads a bare `on` key as true
@@ -52,6 +59,9 @@ def test_github_actions_workflow():
     assert [c[0] for c in commands] == ["crawl", "history"]
     for argv in commands:
         _parses(argv)
+    _gates_and_formats(commands[0])
+    summary = next(s for s in steps if "GITHUB_STEP_SUMMARY" in s.get("run", ""))
+    assert summary["run"].strip() == 'cat out/summary.md >> "$GITHUB_STEP_SUMMARY"' and "always()" in summary["if"]
     audit = next(s for s in steps if "crawl" in s.get("run", ""))
     assert audit["env"]["STAGING_PASSWORD"] == "${{ secrets.STAGING_PASSWORD }}"  # secrets only from the store
 
@@ -68,3 +78,5 @@ def test_gitlab_ci_pipeline():
     assert [c[0] for c in commands] == ["crawl", "history"]
     for argv in commands:
         _parses(argv)
+    _gates_and_formats(commands[0])
+    assert job["artifacts"]["reports"]["junit"] == "out/report.junit.xml"

@@ -100,6 +100,20 @@ def test_media_resources_use_the_same_sql_on_both(db_url):
     store.close()
 
 
+def test_sitemap_priorities_apply_to_the_runs_stored_pages_on_both(db_url):
+    store = Store(db_url)
+    first = _fill(store)
+    run = _fill(store)
+    store.set_sitemap_priorities(run, {"https://s.example/a": 0.9, "https://s.example/": 0.2,
+                                       "https://s.example/never-crawled": 1.0})
+    store.set_sitemap_priorities(run, {})
+    assert {p["url"]: p["sitemap_priority"] for p in store.load_run(run)[1]} == {
+        "https://s.example/": 0.2, "https://s.example/a": 0.9}
+    assert {p["url"]: p["sitemap_priority"] for p in store.load_run(first)[1]} == {
+        "https://s.example/": 0.8, "https://s.example/a": 0.8}  # another run is untouched
+    store.close()
+
+
 def test_secrets_never_reach_the_database(db_url):
     register_secret("db-S3cret-value")
     store = Store(db_url)
@@ -151,7 +165,8 @@ def test_history_command_on_sqlite(tmp_path, capsys):
     assert main(["history", "--db", db]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["run", "date", "(UTC)", "status", "pages", "problems", "critical", "serious",
-                              "moderate", "minor", "site"]
+                              "moderate", "minor", "score", "site"]
+    assert out[1].split()[-2] == "-"  # no report was written for these runs: no impact score recorded
     assert out[1].split()[-1] == "https://other.example" and out[1].split()[3:10] == ["finished", "2", "3", "2", "1",
                                                                                       "1", "0"]
     assert main(["history", "--db", db, "--site", "https://s.example/", "--json"]) == 0

@@ -77,6 +77,7 @@ def test_crawl_records_every_page_once_with_status_type_and_depth(tmp_path):
     assert pages["/orphan.html"]["found_via"] == "sitemap"
     assert pages["/nested-orphan.html"]["found_via"] == "sitemap"
     assert pages["/nested-orphan.html"]["sitemap_priority"] == 0.3
+    assert pages["/orphan.html"]["sitemap_priority"] == 0.5  # listed with ?utm_campaign=: the same page
     # robots.txt is obeyed; other hosts and mailto: are never fetched.
     assert pages["/private/hidden.html"]["error"] == "blocked by robots.txt"
     assert pages["/private/hidden.html"]["status"] is None
@@ -96,6 +97,34 @@ def test_crawl_records_every_page_once_with_status_type_and_depth(tmp_path):
     # The summary tells the user what happened and where the report is.
     assert "HTML pages audited" in res.stderr
     assert res.stdout.strip().splitlines()[0].endswith("report.html")
+
+
+def test_sitemap_priority_is_kept_whichever_way_a_page_was_found_first(tmp_path):
+    """The start page is found as the start URL, before any sitemap is read; /deep/1.html is linked from it and
+    listed in a sitemap served only after a delay: both still get the <priority> the sitemaps give them."""
+    delayed_sitemap = (
+        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<url><loc>{base}/deep/1.html</loc><priority>0.9</priority></url>"
+        "<url><loc>http://elsewhere.example/</loc><priority>1.0</priority></url></urlset>"
+    )
+
+    def slow_sitemap(req):
+        time.sleep(1.5)  # the links of / are followed long before this answers
+        body = delayed_sitemap.format(base=f"http://{req.headers['Host']}").encode()
+        req.send_response(200)
+        req.send_header("Content-Type", "application/xml")
+        req.send_header("Content-Length", str(len(body)))
+        req.end_headers()
+        req.wfile.write(body)
+
+    res, _, _, pages, _, _ = _crawl(tmp_path, routes={"/sitemap.xml": slow_sitemap})
+    assert res.code == 0, res.stderr
+    assert pages["/"]["found_via"] == "start" and pages["/"]["sitemap_priority"] == 1.0
+    assert pages["/deep/1.html"]["found_via"] == "link" and pages["/deep/1.html"]["sitemap_priority"] == 0.9
+    assert pages["/nested-orphan.html"]["found_via"] == "sitemap"
+    assert pages["/nested-orphan.html"]["sitemap_priority"] == 0.3
+    assert pages["/blog/"]["sitemap_priority"] is None  # in no sitemap
+    assert not any("elsewhere" in u for u in pages)
 
 
 def test_ignore_robots_crawls_disallowed_pages(tmp_path):

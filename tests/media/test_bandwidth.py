@@ -125,3 +125,25 @@ def test_untrusted_urls_are_escaped():
     bw = build_bandwidth(run, pages, resources, findings)
     html = environment().get_template("partials/_bandwidth.html.j2").render(report=SimpleNamespace(bandwidth=bw))
     assert "<script>alert(1)" not in html and "<b>bad</b>" not in html
+
+
+def test_saved_bytes_count_once_each_file_and_page_weight_keeps_only_the_rest():
+    from reports.savings import net_page_weight, site_bytes_saved
+
+    run, pages, resources, findings = _site(3)
+    # /hero.png: two overlapping fixes on 3 pages, plus caching (return visits); /spin.gif on /p0.html
+    findings.append(_finding("/p1.html", "oversized-image", "/hero.png", 1_500_000))
+    bw = build_bandwidth(run, pages, resources, findings)
+    assert bw.bytes_saved == site_bytes_saved(findings) == 1_800_000 + 400_000
+    assert bw.to_dict()["bytes_saved"] == 2_200_000
+    # /p0.html is 100,000 bytes over, all of them saved by the fixes to its files: page-weight carries 0
+    (weight,) = [f for f in net_page_weight(findings) if f["check_id"] == "page-weight"]
+    assert weight["data"] == {"resource": None, "bytes_saved": 0, "bytes_over": 100_000,
+                              "bytes_attributed": 2_200_000}
+    # a page 3 MB over whose files' fixes save 2.2 MB: page-weight carries the 0.8 MB no fix accounts for
+    raw = next(f for f in findings if f["check_id"] == "page-weight")
+    raw["data"]["bytes_saved"] = 3_000_000
+    (weight,) = [f for f in net_page_weight(findings) if f["check_id"] == "page-weight"]
+    assert (weight["data"]["bytes_saved"], weight["data"]["bytes_attributed"]) == (800_000, 2_200_000)
+    assert net_page_weight(net_page_weight(findings)) == net_page_weight(findings)
+    assert raw["data"]["bytes_saved"] == 3_000_000  # the stored findings are not changed

@@ -11,8 +11,10 @@ from reports.writers import FORMATS, write_all
 
 
 def test_formats_registry():
-    assert set(FORMATS) == {"html", "json"}
+    assert set(FORMATS) == {"html", "json", "sarif", "junit", "markdown"}
     assert FORMATS["html"].filename == "report.html" and FORMATS["json"].filename == "report.json"
+    assert FORMATS["sarif"].filename == "report.sarif" and FORMATS["junit"].filename == "report.junit.xml"
+    assert FORMATS["markdown"].filename == "summary.md"
 
 
 def test_write_all_writes_every_format(tmp_path, sample, lookup):

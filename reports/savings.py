@@ -1,0 +1,98 @@
+"""Bytes saved, each counted once: the one model the ranking (reports.aggregate) and the low-bandwidth section
+(reports.bandwidth) share.
+
+A saved byte belongs to a file. Every media fix that saves bytes names its file (data["resource"]) and what it
+saves on a first visit (data["bytes_saved"]):
+
+- Fixes to one file overlap (resizing and re-encoding one image both shrink it): the file counts once, with the
+  largest saving any fix reports for it. A file shared by many pages counts once site-wide (a visitor downloads it
+  once), and once in each page that loads it.
+- Caching fixes (data["repeat_visit"]) save on return visits only: they are not first-visit savings.
+- page-weight is the page-level summary, not a file: the page is `bytes_over` over its budget, and the fix carries
+  only the bytes NOT already attributed to a file of that page: bytes_saved = max(0, bytes_over - the page's file
+  savings). A page whose file fixes bring it under the budget gets 0: doing those fixes is how it is fixed.
+
+Site-wide bytes saved = the sum over distinct files of their saving. Findings are dicts as storage returns them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+PAGE_WEIGHT = "page-weight"
+
+
+def _bytes(value: Any) -> int:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _file_saving(f: dict[str, Any]) -> tuple[str, int] | None:
+    """(file URL, first-visit bytes saved) of a failing media fix on one file, else None."""
+    data = f.get("data") or {}
+    if f.get("check_id") == PAGE_WEIGHT or f.get("outcome", "fail") != "fail" or data.get("repeat_visit"):
+        return None
+    resource, saved = data.get("resource"), _bytes(data.get("bytes_saved"))
+    if not resource or saved <= 0:
+        return None
+    return str(resource), saved
+
+
+def file_savings(findings: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """Distinct file -> the largest first-visit saving any fix reports for it, site-wide."""
+    out: dict[str, int] = {}
+    for f in findings:
+        fs = _file_saving(f)
+        if fs is not None and fs[1] > out.get(fs[0], 0):
+            out[fs[0]] = fs[1]
+    return out
+
+
+def site_bytes_saved(findings: Iterable[dict[str, Any]]) -> int:
+    """What every first-visit fix together takes off the site's files: the sum over distinct files."""
+    return sum(file_savings(findings).values())
+
+
+def page_file_savings(findings: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """Page URL -> the first-visit bytes the fixes to its files save on it (each of its files once)."""
+    per_page: dict[str, dict[str, int]] = {}
+    for f in findings:
+        fs = _file_saving(f)
+        if fs is None:
+            continue
+        files = per_page.setdefault(str(f.get("url") or ""), {})
+        files[fs[0]] = max(files.get(fs[0], 0), fs[1])
+    return {page: sum(files.values()) for page, files in per_page.items()}
+
+
+def net_page_weight(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The findings with each page-weight finding's bytes_saved reduced to the bytes no file fix of its page
+    accounts for (bytes_over: how far over the budget the page is; bytes_attributed: what its file fixes save).
+    Other findings are returned as they are; the input is not changed. Applying it twice changes nothing."""
+    if not any(f.get("check_id") == PAGE_WEIGHT for f in findings):
+        return findings
+    attributed = page_file_savings(findings)
+    out = []
+    for f in findings:
+        data = f.get("data") or {}
+        if f.get("check_id") != PAGE_WEIGHT or "bytes_saved" not in data and "bytes_over" not in data:
+            out.append(f)
+            continue
+        over = _bytes(data.get("bytes_over", data.get("bytes_saved")))
+        on_files = attributed.get(str(f.get("url") or ""), 0)
+        saved = max(0, over - on_files)
+        new = {**data, "bytes_over": over, "bytes_attributed": on_files, "bytes_saved": saved}
+        if "seconds_saved" in data:
+            new["seconds_saved"] = _seconds(saved)
+        out.append({**f, "data": new})
+    return out
+
+
+def _seconds(nbytes: int) -> float | None:
+    try:
+        from audits.media import _network as net
+    except ImportError:  # the media checks are not part of this build
+        return None
+    return round(net.transfer_seconds(nbytes), 2)
