@@ -210,9 +210,10 @@ def audit_settings(settings: Any) -> dict[str, Any]:
     out["ROBOTSTXT_OBEY"] = settings.getbool("ROBOTSTXT_OBEY")
     # A Grid URL may carry user:password@: keep the address, never the credentials.
     url = out.get("AUDIT_WEBDRIVER_URL")
-    if isinstance(url, str) and "@" in url.split("/", 3)[2] if "://" in url else False:
+    if isinstance(url, str) and url:
         from urllib.parse import urlsplit, urlunsplit
 
         parts = urlsplit(url)
-        out["AUDIT_WEBDRIVER_URL"] = urlunsplit(parts._replace(netloc="********@" + parts.netloc.rsplit("@", 1)[1]))
+        if "@" in parts.netloc:
+            out["AUDIT_WEBDRIVER_URL"] = urlunsplit(parts._replace(netloc="********@" + parts.netloc.rsplit("@", 1)[1]))
     return out
