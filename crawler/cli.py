@@ -208,7 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser._empathy_commands = {  # type: ignore[attr-defined]
         "crawl": crawl, "demo": demo, "report": rep, "history": hist, **base_commands}
     chk = sub.add_parser("checks", help="list the checks, or explain one")
-    chk.add_argument("explain", nargs="*", metavar="ID", help="check ids to explain (default: list all)")
+    chk.add_argument("explain", nargs="*", metavar="[list | explain] ID",
+                     help="'checks' or 'checks list' lists every check; 'checks explain ID...' (or 'checks ID...') "
+                          "explains them")
     return parser
 
 
@@ -325,17 +327,23 @@ def _open_store(db: str, must_exist: bool = True) -> Any:
         raise UserError(str(exc)) from None
 
 
+def _site_arg(url: str | None) -> str | None:
+    """The site (origin) a --site/--url option names, or None; a bad URL is one sentence."""
+    if not url:
+        return None
+    from crawler.urls import BadURL, origin_of, validate_start_url
+
+    try:
+        return origin_of(validate_start_url(url))
+    except BadURL as exc:
+        raise UserError(str(exc)) from None
+
+
 def cmd_history(args: argparse.Namespace) -> int:
     import json
 
-    from crawler.urls import BadURL, origin_of, validate_start_url
 
-    site = None
-    if args.site:
-        try:
-            site = origin_of(validate_start_url(args.site))
-        except BadURL as exc:
-            raise UserError(str(exc)) from None
+    site = _site_arg(args.site)
     store = _open_store(args.db)
     try:
         runs = store.run_summaries(site=site, limit=args.limit)
@@ -749,7 +757,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def _baseline_run(store: Any, args: argparse.Namespace) -> int:
     """The run `baseline save|prune` reads: --run ID, or the newest finished run (of --site / the config's url)."""
-    from crawler.urls import BadURL, origin_of, validate_start_url
+    from crawler.urls import origin_of
 
     ids = store.run_ids()
     if not ids:
@@ -762,12 +770,7 @@ def _baseline_run(store: Any, args: argparse.Namespace) -> int:
         if run_id not in ids:
             raise UserError(f"there is no run {run_id} in {args.db} (runs {ids[0]} to {ids[-1]} exist).")
         return run_id
-    site = None
-    if args.url:
-        try:
-            site = origin_of(validate_start_url(args.url))
-        except BadURL as exc:
-            raise UserError(str(exc)) from None
+    site = _site_arg(args.url)
     for rid in reversed(ids):
         run = store.get_run(rid) or {}
         if run.get("status") != "finished":
@@ -816,6 +819,10 @@ def cmd_baseline(args: argparse.Namespace) -> int:
 def cmd_checks(args: argparse.Namespace) -> int:
     from audits.registry import get, select
 
+    words = list(args.explain)
+    if words and words[0] in ("list", "explain"):
+        words = words[1:]  # `checks list`, `checks explain ID` and `checks ID` all work
+    args.explain = words
     if args.explain:
         for check_id in args.explain:
             chk = get(check_id)

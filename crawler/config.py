@@ -148,7 +148,7 @@ def load(path: str | None, is_pyproject: bool, keys: dict[str, Option],
         opt = keys.get(key)
         if opt is None:
             close = difflib.get_close_matches(key, list(keys), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else f" (valid keys are the options of 'empathy-audit crawl --help')"
+            hint = f" (did you mean '{close[0]}'?)" if close else " (valid keys are the options of 'empathy-audit crawl --help')"
             if isinstance(raw, dict) and not close:
                 hint = " (options are top-level keys, not tables; see 'empathy-audit init')"
             raise ConfigError(f"{where}: unknown key '{raw_key}'{hint}.")

@@ -20,6 +20,7 @@ class PageItem:
     sitemap_priority: float | None = None
     title: str = ""
     html: str | None = None  # dropped by the storage pipeline once every audit has read it
+    soup: Any = None  # the HTML parsed once by the static pipeline and shared with later audits; dropped with html
     headers: dict[str, str] = field(default_factory=dict)
     redirect_chain: list[str] = field(default_factory=list)
     error: str | None = None  # why the page could not be fetched or audited, in one sentence

@@ -110,6 +110,21 @@ class _Probe:
         self.overflow = False
 
 
+
+def _measurement_from_headers(url: str, h: dict[str, str], method: str, **fields: Any) -> Measurement:
+    """A Measurement carrying what the response headers say about type, encoding and caching."""
+    return Measurement(
+        url=url,
+        content_type=h.get("content-type", ""),
+        encoding=h.get("content-encoding", "").strip().lower(),
+        cache_control=h.get("cache-control"),
+        expires=h.get("expires"),
+        etag=h.get("etag"),
+        last_modified=h.get("last-modified"),
+        method=method,
+        **fields,
+    )
+
 def _headers(h: Any) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, values in h.items():
@@ -226,20 +241,8 @@ class MeasurementCache:
             probe.body = response.body
 
     def _record_document(self, response: Any, request: Request) -> None:
-        h = _headers(response.headers)
-        m = Measurement(
-            url=response.url,
-            measured=True,
-            bytes=len(response.body),
-            status=response.status,
-            content_type=h.get("content-type", ""),
-            encoding=h.get("content-encoding", "").strip().lower(),
-            cache_control=h.get("cache-control"),
-            expires=h.get("expires"),
-            etag=h.get("etag"),
-            last_modified=h.get("last-modified"),
-            method="page",
-        )
+        m = _measurement_from_headers(response.url, _headers(response.headers), "page", status=response.status,
+                                      measured=True, bytes=len(response.body))
         if "download_stopped" in (response.flags or []) or "partial" in (response.flags or []):
             m.measured, m.bytes, m.reason = False, None, "the page's body was cut off before it ended"
         elif not m.encoding and is_text_type(m.content_type) and len(response.body) <= net.TEXT_BODY_MAX:
@@ -333,18 +336,7 @@ class MeasurementCache:
         return host_of(url) not in hosts
 
     def _result(self, url: str, method: str, probe: _Probe, error: BaseException | None) -> Measurement:
-        h = probe.headers or {}
-        m = Measurement(
-            url=url,
-            status=probe.status,
-            content_type=h.get("content-type", ""),
-            encoding=h.get("content-encoding", "").strip().lower(),
-            cache_control=h.get("cache-control"),
-            expires=h.get("expires"),
-            etag=h.get("etag"),
-            last_modified=h.get("last-modified"),
-            method=method,
-        )
+        m = _measurement_from_headers(url, probe.headers or {}, method, status=probe.status)
         if probe.url and probe.url != url:
             m.info["final_url"] = probe.url
         if probe.overflow:
@@ -530,7 +522,7 @@ class MediaAuditPipeline:
 
     async def inventory(self, item: PageItem, document: Measurement | None) -> MediaInventory:
         cache, config = self.state.cache, self.state.config
-        soup = parse_html(item.html or "")
+        soup = item.soup if item.soup is not None else parse_html(item.html or "")
         base = item.final_url or item.url
         refs = extract(soup, base)
         measured: dict[str, Measurement] = {}

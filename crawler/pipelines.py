@@ -36,6 +36,7 @@ class StaticAuditPipeline:
             return item
         page = StaticPage(url=item.url, html=item.html or "", status=item.status or 200, headers=item.headers)
         item.findings.extend(run_checks(Kind.STATIC, page, item.url, self.checks))
+        item.soup = page.soup  # parsed once: the media audit reads the same tree
         base = item.final_url or item.url
         base_tag = page.soup.find("base", href=True)
         if base_tag is not None:
@@ -162,6 +163,7 @@ class StoragePipeline:
             self.crawler.stats.inc_value("audit/pages_audited")
         # Nothing holds a page's HTML once its audits ran: memory stays flat however large the site.
         item.html = None
+        item.soup = None
         item.links = []
         item.findings = []
         return item

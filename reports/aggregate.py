@@ -95,16 +95,10 @@ class FixPage:
     bve: float  # this page's part of the fix's BVE
 
 
-@dataclass
-class PersonaHarm:
-    """How a fix hurts one persona."""
+class _PersonaNames:
+    """How templates name the persona of a record that has a `persona` field."""
 
     persona: Persona
-    role: str  # P primary, S secondary, M minor (IMPACT.md section 4)
-    harm: float  # S_k, 0..1
-    share: float  # pi_k
-    bve: float  # this persona's part of the fix's BVE
-    how: str  # one line: what the persona meets
 
     @property
     def id(self) -> str:
@@ -117,6 +111,20 @@ class PersonaHarm:
     @property
     def words(self) -> str:
         return w.PERSONA_WORDS[self.persona]
+
+
+@dataclass
+class PersonaHarm(_PersonaNames):
+    """How a fix hurts one persona."""
+
+    persona: Persona
+    role: str  # P primary, S secondary, M minor (IMPACT.md section 4)
+    harm: float  # S_k, 0..1
+    share: float  # pi_k
+    bve: float  # this persona's part of the fix's BVE
+    how: str  # one line: what the persona meets
+
+
 
     @property
     def level(self) -> str:
@@ -316,7 +324,7 @@ class Coverage:
 
 
 @dataclass
-class PersonaView:
+class PersonaView(_PersonaNames):
     """What one persona meets on the site: the fixes that hurt them, worst for them first."""
 
     persona: Persona
@@ -327,21 +335,11 @@ class PersonaView:
     blocker_pages: int  # pages where a barrier blocks them (harm 1.0)
     bve: float
 
-    @property
-    def id(self) -> str:
-        return str(self.persona)
-
-    @property
-    def label(self) -> str:
-        return self.persona.label
 
     @property
     def singular(self) -> str:
         return w.PERSONA_SINGULAR[self.persona]
 
-    @property
-    def words(self) -> str:
-        return w.PERSONA_WORDS[self.persona]
 
     @property
     def failing(self) -> list[tuple[Fix, PersonaHarm]]:

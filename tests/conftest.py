@@ -1,17 +1,10 @@
-"""Shared test fixtures: sites served on 127.0.0.1 by the test itself, and the CLI run as a user runs it."""
+"""Shared test configuration: browser tests are skipped only off CI when Chromium is missing."""
 
 from __future__ import annotations
 
 import os
 
 import pytest
-
-from tests.helpers import ROOT, run_cli  # noqa: F401
-
-
-@pytest.fixture
-def cli():
-    return run_cli
 
 
 def pytest_collection_modifyitems(config, items):

@@ -14,7 +14,7 @@ import pytest
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import Settings
 
-from audits.model import Finding, Outcome, Severity
+from audits.model import Finding, Severity
 from crawler.browser import BrowserConfig
 from crawler.browser_pipeline import BrowserAuditPipeline
 from crawler.items import PageItem

@@ -5,7 +5,6 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
@@ -292,3 +291,14 @@ def test_grid_credentials_never_reach_the_history():
     stored = audit_settings(Settings({"AUDIT_WEBDRIVER_URL": "https://user:s3cret@grid.example:4444/wd/hub"}))
     assert stored["AUDIT_WEBDRIVER_URL"] == "https://********@grid.example:4444/wd/hub"
     assert "s3cret" not in str(stored)
+
+
+def test_checks_command_lists_and_explains_as_the_readme_says():
+    listed = run_cli("checks")
+    assert listed.code == 0 and "link-name" in listed.stdout and "document-title" in listed.stdout
+    explained = run_cli("checks", "explain", "link-name")
+    assert explained.code == 0
+    assert explained.stdout.startswith("link-name: ") and "How to fix" in explained.stdout
+    unknown = run_cli("checks", "explain", "no-such-check")
+    assert unknown.code == 2
+    assert unknown.stderr.strip() == "empathy-audit: there is no check 'no-such-check': 'empathy-audit checks' lists them."
