@@ -114,3 +114,23 @@ class StaticPage:
 
 def iter_elements(soup: BeautifulSoup, *names: str) -> Iterator[Tag]:
     yield from soup.find_all(names)
+
+
+@dataclass
+class RenderedPage:
+    """What audits.browser checks read: one page as Chromium rendered it, through the probes' data.
+
+    `probes` maps a probe name ("render", "keyboard", "forms") to its JSON-safe dict (audits.gather.probes).
+    A check asks `page.probe(name)`: None when the probe did not run or failed, and the check then says nothing.
+    """
+
+    url: str
+    final_url: str = ""
+    probes: dict[str, Any] = field(default_factory=dict)
+
+    def probe(self, name: str) -> dict[str, Any] | None:
+        data = self.probes.get(name)
+        if not isinstance(data, dict) or data.get("error"):
+            return None
+        return data
+

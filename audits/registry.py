@@ -12,7 +12,7 @@ from audits.model import Check, Kind, Persona, Severity
 
 REGISTRY: dict[str, Check] = {}
 
-_BUILTIN_PACKAGES = ("audits.static", "audits.crawl", "audits.media")
+_BUILTIN_PACKAGES = ("audits.static", "audits.crawl", "audits.media", "audits.browser")
 _loaded = False
 
 

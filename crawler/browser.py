@@ -38,7 +38,11 @@ from audits.gather.axe import (
     capture_element,
     gather,
 )
-from audits.model import Finding, Outcome
+from audits.artifacts import RenderedPage
+from audits.gather.probes import BUDGETS, DEFAULT_PROBES
+from audits.gather.probes import ordered as probe_order
+from audits.model import Finding, Kind, Outcome
+from audits.runner import run_checks
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +92,7 @@ class BrowserConfig:
     page_timeout: float = 30.0  # AUDIT_PAGE_TIMEOUT: seconds for the page to load, and again for axe to run
     chromium_path: str = "/usr/bin/chromium"  # AUDIT_CHROMIUM_PATH
     chromedriver_path: str = "/usr/bin/chromedriver"  # AUDIT_CHROMEDRIVER_PATH
+    probes: tuple[str, ...] = DEFAULT_PROBES  # AUDIT_PROBES: our own browser checks' data (audits.gather.probes)
     hang_timeout: float | None = None  # seconds before one page audit counts as a hung browser (see `deadline`)
     # AUDIT_AUTH: crawler.auth.AuthSession (staging access: certificates, credentials scoped to the site's hosts)
     auth: Any = field(default=None, compare=False, repr=False)
@@ -121,6 +126,7 @@ class BrowserConfig:
             chromium_path=settings.get("AUDIT_CHROMIUM_PATH") or "/usr/bin/chromium",
             chromedriver_path=settings.get("AUDIT_CHROMEDRIVER_PATH") or "/usr/bin/chromedriver",
             auth=settings.get("AUDIT_AUTH"),
+            probes=_probes_setting(settings),
         )
 
     def missing_prerequisite(self) -> str | None:
@@ -142,7 +148,16 @@ class BrowserConfig:
     @property
     def deadline(self) -> float:
         """Seconds after which one page audit counts as a hung browser: load + axe + screenshots + margin."""
-        return self.hang_timeout or 2 * self.page_timeout + 20
+        return self.hang_timeout or 2 * self.page_timeout + 20 + sum(BUDGETS.get(p, 3.0) for p in self.probes)
+
+
+def _probes_setting(settings: Any) -> tuple[str, ...]:
+    """AUDIT_PROBES (a list; default render + keyboard), plus "forms" when AUDIT_TRY_FORMS is on."""
+    raw = settings.get("AUDIT_PROBES")
+    names = list(DEFAULT_PROBES) if raw is None else list(settings.getlist("AUDIT_PROBES"))
+    if settings.getbool("AUDIT_TRY_FORMS", False) and "forms" not in names:
+        names.append("forms")
+    return probe_order(names)
 
 
 @dataclass
@@ -678,7 +693,8 @@ class DriverPool:
                 if cfg.auth is not None:  # the login's session cookies, once they exist
                     cfg.auth.before_page(driver)
                 page = gather(
-                    driver, url, allowed_hosts=hosts, options=self._axe_options, script_timeout=cfg.page_timeout
+                    driver, url, allowed_hosts=hosts, options=self._axe_options, script_timeout=cfg.page_timeout,
+                    probes=cfg.probes,
                 )
             except PageLoadTimeout:
                 self._recover(slot)
@@ -704,7 +720,7 @@ class DriverPool:
             )
             if page.error:
                 return result
-            result.findings = findings_from_axe(page, url)
+            result.findings = findings_from_axe(page, url) + browser_check_findings(page, url)
             if cfg.screenshots and cfg.out_dir is not None:
                 try:
                     result.screenshots = self._screenshots(slot, driver, url, result.findings)
@@ -790,6 +806,18 @@ class DriverPool:
                 f.data["screenshot"] = f"screenshots/{name}"  # relative to AUDIT_OUT_DIR
                 taken += 1
         return taken
+
+
+def browser_check_findings(page: AxePage, url: str) -> list[Finding]:
+    """Our own browser checks (audits.browser, Kind.BROWSER) over the probes' data; sources ("browser",)."""
+    if not page.probes:
+        return []
+    rendered = RenderedPage(url=url, final_url=page.final_url, probes=page.probes)
+    found = run_checks(Kind.BROWSER, rendered, url)
+    for f in found:
+        f.url = url
+        f.sources = ("browser",)
+    return found
 
 
 class _BrowserBroken(Exception):

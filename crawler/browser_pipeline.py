@@ -115,6 +115,10 @@ class BrowserAuditPipeline:
             "attempts": result.attempts,
             "seconds": result.seconds,
         }
+        probes = getattr(result.artifact, "probes", None) or {}
+        if probes:  # how long each probe took, and why one did not run (its checks then say nothing)
+            item.browser["probes"] = {name: {k: v for k, v in data.items() if k in ("seconds", "error")}
+                                      for name, data in probes.items()}
         if result.artifact is not None and getattr(result.artifact, "resources", None):
             item.browser["resources"] = result.artifact.resources  # taken off again by MediaBrowserPipeline
 

@@ -86,6 +86,16 @@ def _regex(text: str) -> str:
     return text
 
 
+def _sample_arg(text: str) -> str | int:
+    """--sample: "auto", "off", or a positive number of representatives per page template."""
+    value = text.strip().lower()
+    if value in ("auto", "off"):
+        return value
+    if value.isdigit() and int(value) >= 1:
+        return int(value)
+    raise argparse.ArgumentTypeError(f"{text!r} is not auto, off or a positive number of pages per template")
+
+
 def _add_crawl_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("crawl")
     g.add_argument("--out", default="out", help="folder for report.html, report.json and screenshots (default: out)")
@@ -119,6 +129,16 @@ def _add_crawl_options(p: argparse.ArgumentParser) -> None:
                    help="WCAG rules axe-core applies (default: wcag22aa, i.e. WCAG 2.0, 2.1 and 2.2 A and AA)")
     b.add_argument("--best-practices", action="store_true", help="also run axe-core's best-practice rules")
     b.add_argument("--no-screenshots", action="store_true", help="do not take screenshots of failing elements")
+    b.add_argument("--no-keyboard", action="store_true",
+                   help="do not walk each page with Tab and Shift+Tab (the keyboard checks then do not run)")
+    b.add_argument("--no-render-checks", action="store_true",
+                   help="do not run the CSS and rendering checks (text spacing, reflow, 200%% text, focus styles...)")
+    b.add_argument("--try-forms", action="store_true",
+                   help="submit each form empty in the browser to check that errors are tied to their fields; "
+                        "the submission itself is stopped, but use it on staging only (off by default)")
+    b.add_argument("--sample", type=_sample_arg, default="auto", metavar="auto|off|N",
+                   help="browser-audit a few pages per page template and infer the rest (auto: on above "
+                        "a few hundred pages), off: audit every page, N: N representatives per template")
     w = p.add_argument_group("low-bandwidth audits")
     w.add_argument("--page-weight-budget", type=_positive_int, default=2667, metavar="KB",
                    help="flag pages whose HTML and resources weigh more than KB kilobytes of 1,024 bytes "
@@ -423,6 +443,9 @@ def scrapy_settings(args: argparse.Namespace) -> dict[str, Any]:
         "AUDIT_SCREENSHOTS": not args.no_screenshots,
         "AUDIT_PAGE_TIMEOUT": max(10, args.timeout),
         "AUDIT_PAGE_WEIGHT_BUDGET": args.page_weight_budget,
+        "AUDIT_PROBES": [p for p, off in (("render", args.no_render_checks), ("keyboard", args.no_keyboard)) if not off],
+        "AUDIT_TRY_FORMS": args.try_forms,
+        "AUDIT_SAMPLE": args.sample,
     }
     settings["AUDIT_INSECURE"] = bool(getattr(args, "insecure", False))
     settings["AUDIT_PROGRESS"] = not args.quiet

@@ -69,6 +69,9 @@ AUDIT_STANDARD = "wcag22aa"
 AUDIT_BEST_PRACTICES = False
 AUDIT_SCREENSHOTS = True
 AUDIT_PAGE_TIMEOUT = 30
+AUDIT_PROBES = None  # our own browser checks' probes (audits.gather.probes); None = render + keyboard
+AUDIT_TRY_FORMS = False  # submit each form empty in the browser to see how errors are announced (staging only)
+AUDIT_SAMPLE = "auto"  # browser sampling by page template: "auto", "off" (every page), or representatives per template
 AUDIT_MEDIA = True  # measure what each page downloads (media checks, low-bandwidth report)
 AUDIT_PAGE_WEIGHT_BUDGET = 2667  # KB (1,024 bytes): Lighthouse total-byte-weight scores 0.9 here
 AUDIT_MEDIA_TIMEOUT = 10  # seconds per measuring request (never more than DOWNLOAD_TIMEOUT)

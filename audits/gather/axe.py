@@ -92,6 +92,7 @@ class AxePage:
     gathered_at: float = 0.0
     seconds: float = 0.0
     resources: dict[str, Any] | None = None  # Resource Timing and image layout, for the media audit
+    probes: dict[str, Any] = field(default_factory=dict)  # our own browser checks' data (audits.gather.probes)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -340,6 +341,7 @@ def gather(
     allowed_hosts: Iterable[str] | None = None,
     options: dict[str, Any] | None = None,
     script_timeout: float = 30.0,
+    probes: Iterable[str] = (),
 ) -> AxePage:
     """Load url and run axe on it.
 
@@ -373,6 +375,10 @@ def gather(
     if after != page.final_url and not host_allowed(after, allowed_hosts):
         page.error = f"the page navigated to {after}, outside the audited site, during the audit"
         page.violations, page.incomplete = [], []
+    elif probes:
+        from audits.gather.probes import run_probes
+
+        page.probes = run_probes(driver, probes)
     page.seconds = round(time.monotonic() - t0, 3)
     return page
 

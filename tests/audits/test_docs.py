@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audits.docs import CHECKS_MD, checks, render
+from audits.docs import CHECKS_MD, README, checks, render, render_readme
 
 
 def test_docs_checks_md_is_up_to_date():
@@ -20,3 +20,14 @@ def test_every_check_has_a_row_with_its_metadata():
         for persona in chk.personas:
             assert str(persona) in row
         assert chk.title.replace("|", "\\|") in row
+
+
+def test_readme_check_table_is_up_to_date_and_lists_every_check():
+    text = README.read_text("utf-8")
+    assert text == render_readme(text), "README.md's check table is stale: run python -m audits.docs"
+    for chk in checks():
+        row = next(line for line in text.splitlines() if line.startswith(f"| `{chk.id}` |"))
+        for sc in chk.wcag:
+            assert sc in row
+        for persona in chk.personas:
+            assert str(persona) in row
