@@ -13,6 +13,7 @@ from scrapy.exceptions import NotConfigured
 from audits.browser.axe_map import merge_findings
 from crawler.browser import BrowserConfig, BrowserResult, DriverPool
 from crawler.items import PageItem
+from crawler.sampling import Plan, Projected, Sampler, layout_of, project
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,12 @@ class BrowserAuditPipeline:
     Enable with AUDIT_BROWSERS >= 1 and list it after the static audit pipeline in ITEM_PIPELINES. Sets
     item.browser = {"audited": True, "axe_version": ..., "error": None} or {"audited": False, "error": "audit failed:
     <reason>"}; a page the browser could not audit is never counted as a pass.
+
+    With sampling on (AUDIT_SAMPLE, crawler/sampling.py) a page of a variant whose representatives were audited is
+    not loaded: item.browser = {"audited": False, "inferred": True, "error": None, "inferred_from": <first
+    representative's URL>, "representatives": [...], "template": ..., "findings_inferred": n}, and the
+    representatives' browser findings on elements this page has are merged into its findings with
+    data["inferred_from"]. Audited pages then also carry "template" and, for representatives, "representative": True.
     """
 
     def __init__(self, crawler: Any, config: BrowserConfig) -> None:
@@ -33,6 +40,9 @@ class BrowserAuditPipeline:
         self._sem: asyncio.Semaphore | None = None
         self._dsem: Any = None  # twisted DeferredSemaphore, when the reactor is not asyncio's
         self._start_error: str | None = None
+        self.sampler = Sampler.from_settings(crawler.settings)
+        # How long a page waits for its variant's representatives before it is audited itself.
+        self._wait_timeout = max(180.0, 10.0 * float(getattr(config, "page_timeout", 30) or 30))
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "BrowserAuditPipeline":
@@ -81,10 +91,30 @@ class BrowserAuditPipeline:
                                            attempts=0))
             self.crawler.stats.inc_value("audit/browser_failed")
             return item
+        soup, plan = self._plan(item)
+        for _ in range(3):  # a representative failed: wait for its successor (a few times at most)
+            if plan.action != "infer":
+                break
+            sources, timed_out = await self.sampler.wait(plan.reps, self._wait_timeout)
+            if sources:
+                self._infer(item, plan, sources, soup)
+                return item
+            plan = self.sampler.retry(plan, item.url, timed_out)
+        if plan.action == "infer":
+            plan = Plan("audit", plan.layout, variant=plan.variant)
         url = item.final_url or item.url
         hosts = self._allowed_hosts(item)
-        result = await self._limited(self.pool.audit, url, hosts)
+        try:
+            result = await self._limited(self.pool.audit, url, hosts)
+        except BaseException:
+            self.sampler.settle(plan, None, None)  # never leave the variant's other pages waiting on us
+            raise
         self.apply(item, result)
+        self.sampler.settle(plan, result.findings if result.audited else None, soup)
+        if plan.layout is not None and result.audited and isinstance(item.browser, dict):
+            item.browser["template"] = plan.layout.template
+            if plan.rep is not None:
+                item.browser["representative"] = True
         stats = self.crawler.stats
         if result.audited:
             stats.inc_value("audit/browser_pages")
@@ -94,6 +124,40 @@ class BrowserAuditPipeline:
             stats.inc_value("audit/browser_failed")
             log.warning("browser audit failed on %s: %s", item.url, result.error)
         return item
+
+    # sampling ----------------------------------------------------------------------------------------------------
+    def _plan(self, item: PageItem) -> tuple[Any, Plan]:
+        """The page's parsed HTML (when sampling needs it) and what to do with it (crawler/sampling.py)."""
+        if not self.sampler.active or _asyncio_loop() is None:
+            return None, self.sampler.plan(item.url, None)
+        try:
+            soup = item.soup
+            if soup is None:
+                from audits.artifacts import parse_html
+
+                soup = parse_html(item.html or "")
+            layout = layout_of(soup, item.findings, item.final_url or item.url)
+        except Exception as exc:  # noqa: BLE001 - a page we cannot describe is simply audited
+            log.warning("could not work out the layout of %s: %s", item.url, exc)
+            return None, self.sampler.plan(item.url, None)
+        return soup, self.sampler.plan(item.url, layout)
+
+    def _infer(self, item: PageItem, plan: Plan, sources: list[Projected], soup: Any) -> None:
+        projected = project(soup, item.url, sources)
+        item.findings = merge_findings(item.findings, projected)
+        item.browser = {
+            "audited": False,
+            "inferred": True,
+            "error": None,
+            "inferred_from": sources[0].url,
+            "representatives": [s.url for s in sources],
+            "template": plan.layout.template if plan.layout is not None else None,
+            "axe_version": self.pool.axe_version if self.pool is not None else None,
+            "findings_inferred": len(projected),
+        }
+        stats = self.crawler.stats
+        stats.inc_value("audit/browser_inferred")
+        stats.set_value("audit/sample_templates", self.sampler.templates)  # templates seen so far
 
     @staticmethod
     def apply(item: PageItem, result: BrowserResult) -> None:

@@ -72,6 +72,7 @@ AUDIT_PAGE_TIMEOUT = 30
 AUDIT_PROBES = None  # our own browser checks' probes (audits.gather.probes); None = render + keyboard
 AUDIT_TRY_FORMS = False  # submit each form empty in the browser to see how errors are announced (staging only)
 AUDIT_SAMPLE = "auto"  # browser sampling by page template: "auto", "off" (every page), or representatives per template
+AUDIT_SAMPLE_MIN_PAGES = 300  # "auto" samples only above this many HTML pages (and when --max-pages allows more)
 AUDIT_MEDIA = True  # measure what each page downloads (media checks, low-bandwidth report)
 AUDIT_PAGE_WEIGHT_BUDGET = 2667  # KB (1,024 bytes): Lighthouse total-byte-weight scores 0.9 here
 AUDIT_MEDIA_TIMEOUT = 10  # seconds per measuring request (never more than DOWNLOAD_TIMEOUT)

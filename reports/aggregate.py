@@ -75,6 +75,12 @@ class Element:
     screenshot_path: str | None = None  # as the finding gave it
     screenshot_uri: str | None = None  # data: URI when the PNG exists and is small enough
 
+    @property
+    def inferred_from(self) -> str | None:
+        """The representative page a browser finding was projected from (browser sampling); None when found here."""
+        v = self.data.get("inferred_from")
+        return str(v) if v else None
+
 
 @dataclass
 class FixPage:
@@ -210,9 +216,10 @@ class Fix:
 
     @property
     def examples(self) -> list[tuple[FixPage, Element]]:
-        """Up to MAX_EXAMPLES elements, one per page first, those with a screenshot preferred."""
+        """Up to MAX_EXAMPLES elements, one per page first, those with a screenshot, then those found on their own
+        page (not inferred from a representative), preferred."""
         firsts = [(pp, pp.elements[0]) for pp in self.pages if pp.elements]
-        firsts.sort(key=lambda pe: pe[1].screenshot_uri is None)
+        firsts.sort(key=lambda pe: (pe[1].screenshot_uri is None, pe[1].inferred_from is not None))
         return firsts[:MAX_EXAMPLES]
 
     def harm_for(self, persona: Persona) -> PersonaHarm | None:
@@ -263,6 +270,7 @@ class Page:
     browser: dict[str, Any] | None  # None: no browser audit was attempted
     sitemap_priority: float | None = None
     in_crawl: bool = True  # False: only known from a finding's URL
+    inferred_from_anchor: str = ""  # the representative's anchor in the page list, when it is there
     importance: float = 0.0  # I(p), the structural proxy
     visits: float = 0.0  # V(p) in the model's unit
     visit_share: float = 0.0  # V(p) / total
@@ -294,8 +302,30 @@ class Page:
         return bool(self.browser and self.browser.get("audited") and not self.browser.get("error"))
 
     @property
+    def browser_inferred(self) -> bool:
+        """Not loaded in a browser: browser sampling (crawler/sampling.py) inferred its browser findings from a
+        representative of its template. Neither a failure nor an audit."""
+        return bool(self.browser and self.browser.get("inferred") and not self.browser_audited
+                    and not self.browser.get("error"))
+
+    @property
+    def inferred_from(self) -> str | None:
+        """The representative page this page's browser findings were inferred from."""
+        return str(self.browser.get("inferred_from") or "") or None if self.browser_inferred and self.browser else None
+
+    @property
+    def template(self) -> str | None:
+        """The page's layout signature, when browser sampling was on."""
+        t = (self.browser or {}).get("template")
+        return str(t) if t else None
+
+    @property
+    def browser_representative(self) -> bool:
+        return bool(self.browser_audited and (self.browser or {}).get("representative"))
+
+    @property
     def browser_failed(self) -> bool:
-        return self.browser is not None and not self.browser_audited
+        return self.browser is not None and not self.browser_audited and not self.browser_inferred
 
     @property
     def browser_error(self) -> str | None:
@@ -392,6 +422,8 @@ class Summary:
     html_pages_audited: int
     browser_pages_audited: int
     browser_audits: str  # "none" (static checks only) | "some" | "all" (of the audited HTML pages)
+    browser_pages_inferred: int  # audited HTML pages whose browser findings were inferred from a representative
+    browser_templates: int  # templates those pages belong to
     pages_with_fixes: int  # pages with at least one failing fix
     fixes: int  # fixes with a failure (outcome fail)
     blockers: int  # of which block a key task
@@ -1133,6 +1165,10 @@ def build_report(
     for it in items:  # findings name the page by its URL or its final URL: group on the page's own URL
         it.url = pages_by_url[it.url].url
     pages_by_url.update({p.url: p for p in all_pages})
+    for p in all_pages:
+        rep = pages_by_url.get(p.inferred_from or "")
+        if rep is not None:
+            p.inferred_from_anchor = rep.anchor
 
     model = _assign_visits(all_pages, traffic)
     model.shares = persona_shares
@@ -1196,9 +1232,10 @@ def build_report(
         browser_failures=[p for p in crawled if p.browser_failed],
     )
     browser_done = [p for p in audited if p.browser_audited]
+    inferred = [p for p in audited if p.browser_inferred]
     if not any(p.browser is not None for p in crawled):
         browser_mode = "none"
-    elif audited and len(browser_done) == len(audited):
+    elif audited and len(browser_done) + len(inferred) == len(audited):
         browser_mode = "all"
     else:
         browser_mode = "some"
@@ -1213,6 +1250,8 @@ def build_report(
         html_pages_audited=len(audited),
         browser_pages_audited=len(browser_done),
         browser_audits=browser_mode,
+        browser_pages_inferred=len(inferred),
+        browser_templates=len({p.template or p.inferred_from or p.url for p in inferred}),
         pages_with_fixes=sum(1 for p in all_pages if p.failing),
         fixes=len(failing),
         blockers=sum(1 for f in failing if f.blocker),

@@ -45,7 +45,7 @@ def environment() -> Environment:
             per_visits=wording.per_visits,
         )
         env.filters.update(when=format_when, plural=plural, duration=duration, pct=wording.percent,
-                           num=wording.number)
+                           num=wording.number, count=lambda n: f"{int(n):,}")
         _env = env
     return _env
 

@@ -26,7 +26,7 @@ from reports.aggregate import (
 
 FILENAME = "report.json"
 SCHEMA = "empathy-audit/report"
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 VERSION_KEYS = ("empathy_audit", "scrapy", "python", "axe_core", "chromium")
 # Setting or stat names whose values never leave the machine in a report.
 _SECRET = re.compile(r"passw(or)?d|secret|token|cookie|credential|auth|api[_-]?key", re.IGNORECASE)
@@ -90,6 +90,8 @@ def _summary(s: Summary) -> dict[str, Any]:
         "html_pages_audited": s.html_pages_audited,
         "browser_pages_audited": s.browser_pages_audited,
         "browser_audits": s.browser_audits,
+        "browser_pages_inferred": s.browser_pages_inferred,
+        "browser_templates": s.browser_templates,
         "pages_with_fixes": s.pages_with_fixes,
         "fixes": s.fixes,
         "blockers": s.blockers,
@@ -242,7 +244,10 @@ def _page(p: Page) -> dict[str, Any]:
         "in_crawl": p.in_crawl,
         "html": p.is_html,
         "audited": p.audited,
-        "browser": None if p.browser is None else {"audited": p.browser_audited, "error": p.browser_error},
+        "browser": None if p.browser is None else {"audited": p.browser_audited, "error": p.browser_error,
+                                                   "inferred": p.browser_inferred, "inferred_from": p.inferred_from,
+                                                   "representative": p.browser_representative,
+                                                   "template": p.template},
         "importance": _num(p.importance),
         "visits": _num(p.visits),
         "visit_share": _num(p.visit_share),

@@ -23,7 +23,7 @@ def test_top_level_schema_and_key_order(sample, lookup):
         "schema", "schema_version", "run", "model", "summary", "trend", "fixes", "personas", "could_not_check",
         "pages", "coverage", "bandwidth",
     ]  # fmt: skip
-    assert d["schema"] == "empathy-audit/report" and d["schema_version"] == "2.0"
+    assert d["schema"] == "empathy-audit/report" and d["schema_version"] == "2.1"
     assert d["trend"] is None and d["bandwidth"] is None
 
 
@@ -41,6 +41,8 @@ def test_run_model_and_summary_fields(sample, lookup):
         "html_pages_audited": 3,
         "browser_pages_audited": 2,
         "browser_audits": "some",
+        "browser_pages_inferred": 0,
+        "browser_templates": 0,
         "pages_with_fixes": 3,
         "fixes": 5,
         "blockers": 0,
@@ -153,4 +155,4 @@ def test_every_field_is_documented(sample, lookup):
     assert missing == []
     for key in d["model"]["constants"]:
         assert f"`{key}`" in doc, key
-    assert '`"2.0"`' in doc
+    assert '`"2.1"`' in doc
