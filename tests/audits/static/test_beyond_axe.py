@@ -181,7 +181,7 @@ CORPUS_PAGES = sorted(CORPUS.glob("*.html"))
 
 
 def test_corpus_is_varied():
-    assert 15 <= len(CORPUS_PAGES) <= 25
+    assert len(CORPUS_PAGES) >= 15
     langs = {p.read_text("utf-8").split('lang="', 1)[1].split('"', 1)[0].split("-")[0] for p in CORPUS_PAGES}
     assert CORE_LANGUAGES - {"en"} <= langs | {"nl"}  # fr, de, es, it, pt (and nl) pages, not just English
 
