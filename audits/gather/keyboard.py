@@ -522,7 +522,7 @@ KB.skip = function (i) {
 };
 KB.skipResult = function () {
   // After the skip link was activated and Tab pressed once: did focus land at or after the target?
-  var t = KB.skipTarget, a = deepActive().el;
+  var t = KB.skipTarget, d = deepActive(), a = d.el;
   var out = {href: location.href, scroll: [window.scrollX, window.scrollY], active: null, where: null};
   if (!t) return out;
   if (!a || a === document.body || a === document.documentElement) { out.where = 'body'; return out; }
@@ -530,6 +530,11 @@ KB.skipResult = function () {
   out.ti = tabAttr(a);
   out.n = nameOf(a);
   out.t = a.localName;
+  // Compare positions in this document: focus inside a frame or a shadow tree counts where its frame/host is
+  // (compareDocumentPosition across documents or trees is implementation-specific, i.e. random).
+  if (d.frameEl) a = d.frameEl;
+  while (a.getRootNode && a.getRootNode() !== document && a.getRootNode().host) a = a.getRootNode().host;
+  if (!t.isConnected) { out.where = null; return out; }
   if (a === t || t.contains(a)) out.where = 'inside';
   else if (t.compareDocumentPosition(a) & Node.DOCUMENT_POSITION_FOLLOWING) out.where = 'after';
   else out.where = 'before';

@@ -52,6 +52,11 @@ PAGES = {
     "ta.addEventListener('blur', function () { esc = false; });</script></body></html>",
     "routes.html": HEAD.format(title="Routes") + '<nav><a href="#/shop">Shop</a> <a href="#features">Features</a>'
     '</nav><main><h1>Main</h1><a href="/c">C</a></main></body></html>',
+    "skip-frame.html": HEAD.format(title="Skip to a map") + '<a href="#main">Skip to main content</a>'
+    '<nav><a href="/a">A</a> <a href="/b">B</a></nav><main id="main"><h1>Cafés</h1>'
+    '<iframe title="Map" src="frame-inner.html" width="300" height="120"></iframe><a href="/c">C</a></main>'
+    "</body></html>",
+    "frame-inner.html": HEAD.format(title="Map") + '<main><p><a href="/pin">Pin</a></p></main></body></html>',
     "hash.html": HEAD.format(title="Hash") + '<a href="#main">Skip to main content</a><main id="main"><h1>Main</h1>'
     '<a href="/x">X</a></main></body></html>',
 }
@@ -176,6 +181,15 @@ def test_skip_link_cancelled_by_script_fails(driver, served):
     assert data["skip"]["result"]["where"] == "before"
     [f] = _findings(url, data, "skip-link-keyboard")
     assert f.outcome == Outcome.FAIL and f.selector == "#skip"
+
+
+def test_skip_link_whose_next_stop_is_inside_a_frame_in_the_target_passes(driver, served):
+    """Focus inside a same-origin frame counts where the frame is (it once compared nodes of two documents)."""
+    url = f"{served}/skip-frame.html"
+    for _ in range(3):
+        data, _ = _walk(driver, url)
+        assert data["skip"]["result"]["where"] == "inside"
+        assert _findings(url, data, "skip-link-keyboard") == []
 
 
 def test_long_navigation_without_skip_link_is_needs_review(driver, served):
