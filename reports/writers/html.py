@@ -45,7 +45,7 @@ def environment() -> Environment:
             per_visits=wording.per_visits,
         )
         env.filters.update(when=format_when, plural=plural, duration=duration, pct=wording.percent,
-                           num=wording.number, count=lambda n: f"{int(n):,}")
+                           num=wording.number, count=lambda n: f"{int(n):,}", source=source_label)
         _env = env
     return _env
 
@@ -81,6 +81,20 @@ def duration(run: Any) -> str:
     m, s = divmod(rest, 60)
     parts = ([f"{h} h"] if h else []) + ([f"{m} min"] if m else []) + [f"{s} s"]
     return " ".join(parts)
+
+
+SOURCE_LABELS = {
+    "static": "empathy-audit, in the HTML",
+    "browser": "empathy-audit, in the browser",
+    "media": "empathy-audit, in what the page downloads",
+    "crawl": "empathy-audit, in the crawl",
+    "axe": "axe-core",
+}
+
+
+def source_label(source: str) -> str:
+    """Which engine found a problem, in words: our own checks (and where they looked) or axe-core."""
+    return SOURCE_LABELS.get(str(source), str(source))
 
 
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:

@@ -323,3 +323,24 @@ def test_the_report_passes_our_own_static_checks(sample_html, hostile_html):
         findings = run_checks(Kind.STATIC, StaticPage(url="file:///report.html", html=html), "file:///report.html")
         failures = [(f.check_id, f.selector, f.message) for f in findings if f.outcome == Outcome.FAIL]
         assert failures == []
+
+
+def test_each_fix_says_whether_axe_or_our_own_checks_found_it(lookup):
+    pages = [make_page("/")]
+    findings = [
+        make_finding("focus-visible", "/", "#main > a", sources=["browser"]),
+        make_finding("color-contrast", "/", "#main > p", sources=["axe"]),
+        make_finding("image-alt", "/", "#main > img", sources=["static", "axe"]),
+    ]
+    soup = BeautifulSoup(render(pages=pages, findings=findings, lookup=lookup), "html.parser")
+    found_by = {}
+    for dl in soup.select("dl"):
+        terms = [dt.get_text(strip=True) for dt in dl.find_all("dt")]
+        if "Found by" in terms:
+            dd = dl.find_all("dd")[terms.index("Found by")].get_text(" ", strip=True)
+            found_by[dd.split("check ", 1)[1].split()[0]] = dd.split("; check", 1)[0]
+    assert found_by == {
+        "focus-visible": "empathy-audit, in the browser",
+        "color-contrast": "axe-core",
+        "image-alt": "empathy-audit, in the HTML; axe-core",
+    }
