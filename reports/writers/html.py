@@ -104,7 +104,8 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
 
 def render(report: Report) -> str:
     return environment().get_template(TEMPLATE).render(
-        report=report, max_pages=MAX_PAGES_SHOWN, max_selectors=MAX_SELECTORS_SHOWN
+        report=report, max_pages=MAX_PAGES_SHOWN, max_selectors=MAX_SELECTORS_SHOWN,
+        gate=getattr(report, "gate", None),  # the CI gate the CLI evaluated, shown when one was set
     )
 
 

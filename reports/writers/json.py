@@ -289,6 +289,23 @@ def to_dict(report: Report) -> dict[str, Any]:
             "browser_failures": [p.url for p in cov.browser_failures],
         },
         "bandwidth": _bandwidth(report.bandwidth),
+        "gate": _gate(report),
+    }
+
+
+def _gate(report: Report) -> dict[str, Any]:
+    """The CI gate's verdict (--fail-on, --max-score, --fail-on-budget, --baseline), as the exit code reflects it."""
+    from reports.gates import gate_of
+
+    g = gate_of(report)
+    return {
+        "active": g.active,
+        "passed": g.passed,
+        "gates": g.policy.describe(),
+        "summary": g.summary(),
+        "failing": [v.fix.id for v in g.failing] if g.active else [],
+        "impact_score": round(g.score, 6),
+        "gated_score": round(g.gated_score, 6),
     }
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from bs4 import BeautifulSoup
+
 import pytest
 
 from audits.model import Finding, Outcome, Severity
@@ -224,3 +226,20 @@ def test_gate_keys_in_the_config_file_are_checked_like_flags(tmp_path):
     cfg.write_text('url = "https://x.example/"\nmax-score = -1\n')
     res = run_cli("crawl", "--config", str(cfg))
     assert res.code == 2 and "key 'max-score'" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
+def test_html_and_json_reports_show_the_gate_verdict(tmp_path, capsys):
+    db, out = str(tmp_path / "h.db"), tmp_path / "out"
+    _store_run(db, [("image-alt", Severity.CRITICAL), ("link-name", Severity.SERIOUS)])
+    common = ["--db", db, "--out", str(out), "--format", "json", "--format", "html"]
+    assert main(["report", "latest", *common]) == 0
+    gate = json.loads((out / "report.json").read_text())["gate"]
+    assert gate["active"] is False and gate["passed"] is True and gate["failing"] == []
+    assert "CI gate:" not in (out / "report.html").read_text()
+    assert main(["report", "latest", *common, "--fail-on", "critical"]) == 1
+    gate = json.loads((out / "report.json").read_text())["gate"]
+    assert (gate["active"], gate["passed"], gate["gates"]) == (True, False, ["--fail-on critical"])
+    assert [f.split(":")[0] for f in gate["failing"]] == ["image-alt"]
+    assert gate["summary"].startswith("the gate failed (--fail-on critical): 1 fix failed it")
+    text = " ".join(BeautifulSoup((out / "report.html").read_text(), "html.parser").get_text(" ").split())
+    assert "CI gate: failed (--fail-on critical): 1 fix failed it." in text

@@ -21,7 +21,7 @@ def test_top_level_schema_and_key_order(sample, lookup):
     d = _doc(sample, lookup)
     assert list(d) == [
         "schema", "schema_version", "run", "model", "summary", "trend", "fixes", "personas", "could_not_check",
-        "pages", "coverage", "bandwidth",
+        "pages", "coverage", "bandwidth", "gate",
     ]  # fmt: skip
     assert d["schema"] == "empathy-audit/report" and d["schema_version"] == "2.1"
     assert d["trend"] is None and d["bandwidth"] is None
