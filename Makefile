@@ -11,9 +11,9 @@ demo:  # the demo needs no PostgreSQL: only the tests start one
 test: setup
 	@.venv/bin/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
-bench:  # browser-audited pages/s of a full crawl with 1 and 2 browsers vs plain Selenium + axe (docs/performance.md)
+bench:  # the scale table on generated sites, each figure beside its baseline (docs/performance.md); BENCH_ARGS=--quick
 	@EMPATHY_NEEDS_POSTGRES=0 bash scripts/bootstrap.sh
-	@.venv/bin/python bench/bench_browser.py $(BENCH_ARGS)
+	@.venv/bin/python bench/bench_scale.py $(BENCH_ARGS)
 
 clean:
 	rm -rf out .empathy-audit build *.egg-info

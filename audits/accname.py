@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import weakref
 from typing import Iterable, Iterator
 
 from bs4 import NavigableString, Tag
@@ -122,9 +121,6 @@ def attr_text(el: Tag, name: str) -> str | None:
 # Documents and ids
 # --------------------------------------------------------------------------------------------------------------
 
-_ID_INDEX: dict[int, tuple[weakref.ref, dict[str, Tag]]] = {}
-
-
 def _document_of(el: Tag) -> Tag:
     node = el
     while node.parent is not None:
@@ -138,20 +134,20 @@ def _in_fragment(el: Tag) -> bool:
 
 
 def _id_index(doc: Tag) -> dict[str, Tag]:
-    key = id(doc)
-    entry = _ID_INDEX.get(key)
-    if entry is not None and entry[0]() is doc:
-        return entry[1]
-    index: dict[str, Tag] = {}
+    """The document's elements by id, built once and kept on the document itself.
+
+    (Not in a module-level table: its entries would reference the tree, and so keep every parsed page alive for the
+    whole crawl, about a megabyte a page.)
+    """
+    index = doc.__dict__.get("_ea_id_index")
+    if index is not None:
+        return index
+    index = {}
     for node in doc.find_all(id=True):
         value = attr_text(node, "id")
         if value and value not in index and not _in_fragment(node):
             index[value] = node
-    try:
-        ref = weakref.ref(doc, lambda _r, k=key: _ID_INDEX.pop(k, None))
-    except TypeError:  # pragma: no cover - every bs4 node supports weak references
-        return index
-    _ID_INDEX[key] = (ref, index)
+    doc.__dict__["_ea_id_index"] = index
     return index
 
 
@@ -220,6 +216,18 @@ def _visibility(el: Tag) -> str | None:
 
 
 def is_hidden(el: Tag) -> bool:
+    """True when `el` is hidden from assistive technology as far as the HTML alone tells (see _is_hidden).
+
+    Remembered on the element: the tree never changes once parsed, and many checks ask about the same elements.
+    """
+    d = el.__dict__
+    hidden = d.get("_ea_hidden")
+    if hidden is None:
+        hidden = d["_ea_hidden"] = _is_hidden(el)
+    return hidden
+
+
+def _is_hidden(el: Tag) -> bool:
     """True when `el` is hidden from assistive technology as far as the HTML alone tells.
 
     Hidden means: it or an ancestor has the `hidden` attribute, `aria-hidden="true"` or an inline `display:none`;
@@ -508,6 +516,15 @@ def accessible_name(el: Tag) -> str:
     the roles that allow it, then the title attribute, then the placeholder of text fields. CSS generated content
     and stylesheet hiding are unknown.
     """
+    d = el.__dict__  # remembered on the element: several checks ask for the same names, and the tree never changes
+    name = d.get("_ea_name")
+    if name is None:
+        name = d["_ea_name"] = compute_accessible_name(el)
+    return name
+
+
+def compute_accessible_name(el: Tag) -> str:
+    """accessible_name() computed afresh, never remembered: for callers that look at a changed element."""
     return normalise(_text_alternative(el, _Walk(), root=True))
 
 

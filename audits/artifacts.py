@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Iterator
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, ResultSet, Tag
 
 from audits.model import Finding, Outcome, Severity
 
@@ -15,51 +15,188 @@ SNIPPET_MAX = 300
 _CSS_IDENT = re.compile(r"^-?[_a-zA-Z][_a-zA-Z0-9-]*$")
 
 
+class IndexedSoup(BeautifulSoup):
+    """A BeautifulSoup whose whole-document find_all() by tag name and attribute presence reads an index.
+
+    About 50 checks each ask the same tree for its links, images, inputs or every tag; bs4 answers each call with a
+    walk of the whole tree through its generic matcher, which was most of a static audit's time. The index (tags in
+    document order, by name, ids counted) is built on the first such call, with one walk. Results are identical to
+    BeautifulSoup's (same elements, same order); any other kind of query goes to bs4 as before. Checks never change
+    the tree (it is shared by every check and the media audit), so the index stays true.
+    """
+
+    _ea_all: list[Tag] | None = None
+
+    def _ea_index(self) -> list[Tag]:
+        tags = self._ea_all
+        if tags is None:
+            tags = [d for d in self.descendants if isinstance(d, Tag)]
+            by_name: dict[str, list[Tag]] = {}
+            ids: dict[str, int] = {}
+            for t in tags:
+                by_name.setdefault(t.name, []).append(t)
+                i = t.attrs.get("id")
+                if isinstance(i, str):
+                    ids[i] = ids.get(i, 0) + 1
+            self._ea_by_name = by_name
+            self._ea_ids = ids
+            self._ea_all = tags
+        return tags
+
+    def id_count(self, el_id: str) -> int:
+        """How many elements have id="el_id" (exact)."""
+        self._ea_index()
+        return self._ea_ids.get(el_id, 0)
+
+    def _fast(self, name: Any, attrs: Any, recursive: bool, string: Any, kwargs: dict[str, Any]) -> list[Tag] | None:
+        """The matching tags from the index, or None when the query is not one the index answers."""
+        if string is not None or recursive is not True or "class_" in kwargs:
+            return None
+        if attrs is None or attrs == {}:
+            wanted = dict(kwargs)
+        elif isinstance(attrs, dict):
+            wanted = {**attrs, **kwargs}
+        else:
+            return None
+        if not all(v is True for v in wanted.values()):
+            return None
+        tags = self._fast_by_name(name)
+        if tags is not None and wanted:
+            keys = list(wanted)
+            tags = [t for t in tags if all(t.attrs.get(k) is not None for k in keys)]
+        return tags
+
+    def find_all(self, name=None, attrs=None, recursive=True, string=None, limit=None,
+                 **kwargs):  # type: ignore[override]
+        if limit is None:
+            tags = self._fast(name, attrs, recursive, string, kwargs)
+            if tags is not None:
+                return ResultSet(None, tags)
+        return super().find_all(name, attrs, recursive, string, limit, **kwargs)
+
+    def find(self, name=None, attrs=None, recursive=True, string=None, **kwargs):  # type: ignore[override]
+        tags = self._fast(name, attrs, recursive, string, kwargs)
+        if tags is not None:
+            return tags[0] if tags else None
+        return super().find(name, attrs, recursive, string, **kwargs)
+
+    def _fast_by_name(self, name: Any) -> list[Tag] | None:
+        if name is True or name is None:
+            return list(self._ea_index())
+        if isinstance(name, str):
+            if not name or " " in name:
+                return None
+            self._ea_index()
+            return list(self._ea_by_name.get(name, ()))
+        if isinstance(name, (list, tuple, set)) and all(isinstance(n, str) for n in name):
+            names = set(name)
+            return [t for t in self._ea_index() if t.name in names]
+        return None
+
+
 def parse_html(html: str | bytes) -> BeautifulSoup:
     """Parse HTML the forgiving way browsers do (lxml), keeping the whole document."""
-    return BeautifulSoup(html, "lxml")
+    return IndexedSoup(html, "lxml")
 
 
 def css_path(el: Tag) -> str:
-    """A CSS selector that picks `el` in its document: the nearest unique #id ancestor, then tag:nth-of-type steps."""
-    parts: list[str] = []
+    """A CSS selector that picks `el` in its document: the nearest unique #id ancestor, then tag:nth-of-type steps.
+
+    Remembered on each element on the way up (the tree never changes once parsed): the crawl asks for the path of
+    every link of a page, and their ancestors are shared.
+    """
+    cached = el.__dict__.get("_ea_path")
+    if cached is not None:
+        return cached
+    steps: list[tuple[Tag, str]] = []
+    prefix: str | None = None
     node: Tag | None = el
     while node is not None and isinstance(node, Tag) and node.name not in ("[document]",):
+        known = node.__dict__.get("_ea_path")
+        if known is not None:
+            prefix = known
+            break
         el_id = node.get("id")
         if isinstance(el_id, str) and _CSS_IDENT.match(el_id) and _id_is_unique(node, el_id):
-            parts.append(f"#{el_id}")
+            prefix = node.__dict__["_ea_path"] = f"#{el_id}"
             break
         name = node.name
         parent = node.parent
         if name in ("html", "body", "head") or parent is None or not isinstance(parent, Tag):
-            parts.append(name)
+            steps.append((node, name))
         else:
-            siblings = [s for s in parent.find_all(name, recursive=False)]
-            if len(siblings) > 1:
-                parts.append(f"{name}:nth-of-type({next(i for i, s in enumerate(siblings) if s is node) + 1})")
-            else:
-                parts.append(name)
+            position, count = _position(parent, node)
+            steps.append((node, f"{name}:nth-of-type({position})" if count > 1 else name))
         node = parent if isinstance(parent, Tag) else None
-    return " > ".join(reversed(parts))
+    path = prefix
+    for node, step in reversed(steps):
+        path = step if path is None else f"{path} > {step}"
+        node.__dict__["_ea_path"] = path
+    return path or ""
+
+
+def _position(parent: Tag, child: Tag) -> tuple[int, int]:
+    """(1-based position among the parent's child elements of the same name, how many there are)."""
+    table = parent.__dict__.get("_ea_kids")
+    if table is None:
+        counts: dict[str, int] = {}
+        table = {}
+        for c in parent.contents:
+            if isinstance(c, Tag):
+                counts[c.name] = counts.get(c.name, 0) + 1
+                table[id(c)] = (c.name, counts[c.name])
+        table = {k: (pos, counts[name]) for k, (name, pos) in table.items()}
+        parent.__dict__["_ea_kids"] = table
+    return table[id(child)]
 
 
 def _id_is_unique(node: Tag, el_id: str) -> bool:
     root = node
     while root.parent is not None:
         root = root.parent
+    if isinstance(root, IndexedSoup):
+        return root.id_count(el_id) == 1
     return len(root.find_all(id=el_id, limit=2)) == 1
 
 
 def snippet(el: Tag, limit: int = SNIPPET_MAX) -> str:
     """The element's HTML, shortened: the whole element when short, else its start tag and an ellipsis."""
-    html = str(el)
-    html = re.sub(r"\s+", " ", html).strip()
-    if len(html) <= limit:
-        return html
+    if limit == SNIPPET_MAX:
+        cached = el.__dict__.get("_ea_snippet")
+        if cached is None:
+            cached = el.__dict__["_ea_snippet"] = _snippet(el, limit)
+        return cached
+    return _snippet(el, limit)
+
+
+def _snippet(el: Tag, limit: int) -> str:
+    if _surely_longer(el, limit):  # a whole section: skip serialising it only to throw it away
+        html = None
+    else:
+        html = re.sub(r"\s+", " ", str(el)).strip()
+        if len(html) <= limit:
+            return html
     start = _start_tag(el)
     if len(start) > limit:
         return start[: limit - 1] + "…"
     return start + "…"
+
+
+def _surely_longer(el: Tag, limit: int) -> bool:
+    """True when the element's serialisation, white space collapsed, is certainly longer than `limit` characters.
+
+    A lower bound, counted until it passes the limit: every descendant tag writes at least "<x>", and every
+    non-space character of its text survives the collapsing.
+    """
+    total = 0
+    for node in el.descendants:
+        if isinstance(node, Tag):
+            total += len(node.name) + 2
+        else:
+            total += len(node) - sum(1 for ch in node if ch.isspace()) if len(node) < 200 else len("".join(node.split()))
+        if total > limit:
+            return True
+    return False
 
 
 def _start_tag(el: Tag) -> str:

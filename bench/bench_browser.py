@@ -278,11 +278,12 @@ def run_baseline(urls: list[str], browsers: int, ours: bool = False) -> Row:
     return Row(label, browsers, sum(counts), seconds, meter.by_kind(), meter.busy)
 
 
-def run_crawl(base: str, n_pages: int, browsers: int, screenshots: bool, work: Path) -> Row:
+def run_crawl(base: str, n_pages: int, browsers: int, screenshots: bool, work: Path,
+              extra: list[str] | None = None) -> Row:
     out = Path(tempfile.mkdtemp(prefix=f"crawl-{browsers}-", dir=work))
     db = out / "history.db"
     args = [sys.executable, "-m", "crawler.cli", "crawl", base + "index.html", "--out", str(out), "--db", str(db),
-            "--max-pages", str(n_pages + 10), "--no-sitemaps", "-q"]
+            "--max-pages", str(n_pages + 10), "--no-sitemaps", "-q", *(extra or [])]
     if browsers:
         args += ["--browsers", str(browsers), *[f"--browser-arg={a}" for a in LOOPBACK]]
         if not screenshots:

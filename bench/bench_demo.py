@@ -18,41 +18,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from bench_scale import BARE_SPIDER  # noqa: E402  (one bare spider for every benchmark)
 from crawler.devserver import DEMO_SITE, serve  # noqa: E402
 
 LOOPBACK = ["--browser-arg=--proxy-server=http://127.0.0.1:9", "--browser-arg=--host-resolver-rules=MAP * 127.0.0.1"]
-
-BARE_SPIDER = r'''
-import sys, time
-import scrapy
-from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
-
-class Bare(scrapy.Spider):
-    name = "bare"
-    def __init__(self, url):
-        super().__init__()
-        self.start_urls = [url]
-        self.allowed_domains = ["127.0.0.1"]
-        self.pages = 0
-    def parse(self, response):
-        self.pages += 1
-        if b"html" in response.headers.get(b"Content-Type", b""):
-            for href in response.xpath("//a/@href").getall():
-                yield response.follow(href.split("#")[0], self.parse)
-
-s = Settings()
-s.setmodule("crawler.settings", priority="project")
-s.set("ITEM_PIPELINES", {})
-s.set("LOG_LEVEL", "ERROR")
-p = CrawlerProcess(s)
-crawler = p.create_crawler(Bare)
-t = time.monotonic()
-p.crawl(crawler, url=sys.argv[1])
-p.start()
-print(crawler.spider.pages, time.monotonic() - t)
-'''
 
 
 def run_bare(url: str) -> tuple[int, float]:

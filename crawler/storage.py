@@ -234,13 +234,23 @@ class Store:
     def finish_run(self, run_id: int, status: str, stats: dict[str, Any] | None = None,
                    versions: dict[str, Any] | None = None) -> None:
         with self._tx():
+            # Inbound links per page, counted in one pass over the run's links. (A subquery per page walked every
+            # link of the run for each page, since links are keyed by from_url: 10,000 pages with 1.5 million links
+            # took hours.)
+            self.conn.execute("DROP TABLE IF EXISTS inbound")
             self.conn.execute(
-                """UPDATE pages SET inbound_links = (
-                       SELECT COUNT(*) FROM links l WHERE l.run_id = pages.run_id AND l.to_url = pages.url
-                          AND l.from_url != pages.url)
+                """CREATE TEMP TABLE inbound AS
+                   SELECT to_url AS url, COUNT(*) AS n FROM links
+                   WHERE run_id = ? AND from_url != to_url GROUP BY to_url""",
+                (run_id,),
+            )
+            self.conn.execute("CREATE UNIQUE INDEX inbound_url ON inbound(url)")
+            self.conn.execute(
+                """UPDATE pages SET inbound_links = COALESCE((SELECT n FROM inbound i WHERE i.url = pages.url), 0)
                    WHERE run_id = ?""",
                 (run_id,),
             )
+            self.conn.execute("DROP TABLE inbound")
             self.conn.execute(
                 "UPDATE runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
                 (_now(), status, json.dumps(stats or {}, default=str, sort_keys=True), run_id),

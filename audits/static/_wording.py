@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Iterable, Iterator
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -56,11 +57,19 @@ def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
 
 def base_url(page: StaticPage) -> str:
     """The URL relative links resolve against: <base href> when the page has one, else the page's URL."""
+    cached = page.__dict__.get("_base_url")
+    if cached is None:
+        cached = page.__dict__["_base_url"] = _base_url(page)
+    return cached
+
+
+def _base_url(page: StaticPage) -> str:
     base = page.soup.find("base", href=True)
     href = attr_text(base, "href") if base is not None else None
     return urljoin(page.url, href.strip()) if href and href.strip() else page.url
 
 
+@lru_cache(maxsize=8192)
 def destination(href: str | None, base: str) -> str | None:
     """Where a link goes, comparable between links: resolved, scheme and host lower-cased, tracking parameters and
     index-page names dropped, an empty fragment dropped. None for links that go nowhere (no href, "#",
@@ -84,8 +93,18 @@ def destination(href: str | None, base: str) -> str | None:
 
 def iter_links(page: StaticPage) -> Iterator[Tag]:
     """Links a visitor can reach: <a href> and <area href> whose role is link, and elements with role="link";
-    hidden ones and those inside <template>/<noscript> are left out."""
+    hidden ones and those inside <template>/<noscript> are left out. Worked out once per page (six link checks
+    ask for them)."""
+    cached = page.__dict__.get("_links")
+    if cached is None:
+        cached = page.__dict__["_links"] = list(_iter_links(page))
+    return iter(cached)
+
+
+def _iter_links(page: StaticPage) -> Iterator[Tag]:
     for el in page.soup.find_all(True):
+        if el.name not in ("a", "area") and "role" not in el.attrs:
+            continue  # neither a link element nor a role attribute: its role cannot be link
         if el.name in ("a", "area") and el.has_attr("href"):
             if role_of(el) != "link":
                 continue

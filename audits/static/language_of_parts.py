@@ -213,7 +213,7 @@ def language_of_parts(page: StaticPage) -> Iterator[Finding]:
         return
     texts: dict[int, tuple[Tag, list[str]]] = {}
     for node in body.find_all(string=True):
-        if isinstance(node, PreformattedString) or not any(not ch.isascii() for ch in node):
+        if isinstance(node, PreformattedString) or node.isascii():  # str.isascii: no non-ASCII character
             continue
         owner = _owner(node, html)
         if owner is None:

@@ -10,6 +10,7 @@ from audits.accname import (
     TEXT_INPUT_TYPES,
     accessible_name,
     attr_text,
+    compute_accessible_name,
     input_type,
     is_hidden,
     is_inert_container,
@@ -32,7 +33,7 @@ def name_without_placeholder(el: Tag) -> str:
     """The field's accessible name when its placeholder is not counted."""
     placeholder = el.attrs.pop("placeholder", None)
     try:
-        return accessible_name(el)
+        return compute_accessible_name(el)  # not accessible_name(): it remembers names, this one is not the real one
     finally:
         if placeholder is not None:
             el.attrs["placeholder"] = placeholder

@@ -47,14 +47,33 @@ def sighted_text(el: Tag) -> str:
     for node in el.find_all(string=True):
         if isinstance(node, PreformattedString):
             continue
-        parent = node.parent
-        if any(
-            p.name in NOT_RENDERED_ELEMENTS or p.has_attr("hidden") or _display_none(p)
-            for p in [parent, *parent.parents] if isinstance(p, Tag)
-        ):
+        if _unseen(node.parent):
             continue
         parts.append(str(node))
     return normalise(" ".join(parts))
+
+
+def _unseen(el: Tag | None) -> bool:
+    """`el` or an ancestor is not rendered, `hidden` or display:none; remembered on each element on the way up."""
+    chain: list[Tag] = []
+    node = el
+    verdict = False
+    while isinstance(node, Tag):
+        known = node.__dict__.get("_ea_unseen")
+        if known is not None:
+            verdict = known
+            break
+        if node.name in NOT_RENDERED_ELEMENTS or node.has_attr("hidden") or _display_none(node):
+            verdict = True
+            chain.append(node)
+            break
+        chain.append(node)
+        node = node.parent
+    # Every element walked shares the verdict of the first hidden one above it, or of the first remembered one.
+    # Only the elements below a hidden one (and the hidden one itself) are hidden; a visible one above is not here.
+    for n in chain:
+        n.__dict__["_ea_unseen"] = verdict
+    return verdict
 
 
 def _display_none(el: Tag) -> bool:
@@ -108,9 +127,7 @@ def required_marker_explained(page: StaticPage) -> Iterator[Finding]:
     Controls: Required fields".
     """
     body = page.soup.body or page.soup
-    page_text = sighted_text(body)
-    if _explains(page_text):
-        return
+    explained: bool | None = None  # worked out at the first marked label: most pages have none
     reported: set[int] = set()
     for field in body.find_all(_FIELDS):
         if is_hidden(field):
@@ -118,6 +135,10 @@ def required_marker_explained(page: StaticPage) -> Iterator[Finding]:
         label = _marked_label(field)
         if label is None:
             continue
+        if explained is None:
+            explained = _explains(sighted_text(body))
+        if explained:
+            return
         if _explains(sighted_text(label)) or _REQUIRED.search(fold(sighted_text(label))) or _named_marker(label):
             continue
         form = form_owner(field)

@@ -35,6 +35,7 @@ KEPT_HEADERS = (
     "x-robots-tag",
 )
 MAX_SITEMAPS = 50
+CANONICAL_CACHE = 20_000  # absolute URL -> canonical URL, remembered for links met again
 # Links that never lead to a page: other schemes, and the usual destructive or session-ending paths.
 _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "sms:", "ftp:", "file:", "blob:")
 _LOGOUT = re.compile(r"/(log-?out|sign-?out|logoff)\b", re.IGNORECASE)
@@ -76,6 +77,7 @@ class SiteSpider(scrapy.Spider):
         self.sitemap_priorities: dict[str, float] = {}
         self.pages_scheduled = 0
         self.pages_capped = 0
+        self._canonical: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "SiteSpider":
@@ -102,13 +104,26 @@ class SiteSpider(scrapy.Spider):
             return False
         return True
 
+    def canonical(self, url: str) -> str:
+        """canonicalize(url), remembered: a site's pages repeat the same navigation links hundreds of times.
+
+        The memory is bounded (emptied when full), so it stays small however large the site."""
+        cache = self._canonical
+        found = cache.get(url)
+        if found is None:
+            found = canonicalize(url)
+            if len(cache) >= CANONICAL_CACHE:
+                cache.clear()
+            cache[url] = found
+        return found
+
     def page_request(
         self, url: str, depth: int, via: str, referrer: str | None = None, priority: float | None = None
     ) -> Request | None:
         """A request for a page, or None when it is out of scope, seen, too deep or over the page cap."""
         if url.lower().startswith(_SKIP_SCHEMES):
             return None
-        url = canonicalize(url)
+        url = self.canonical(url)
         if url in self.seen or not self.in_scope(url) or _LOGOUT.search(url):
             return None
         if depth > self.max_depth:
@@ -197,8 +212,9 @@ class SiteSpider(scrapy.Spider):
         item.title = " ".join((response.xpath("//head/title/text()").get() or "").split())
         yield item
         if meta.get("found_via") == "start" or "noindex" not in item.headers.get("x-robots-tag", ""):
-            for href in response.xpath("//a[@href]/@href | //area[@href]/@href").getall():
-                href = href.strip()
+            # lxml directly: the same strings as response.xpath(...).getall(), without a Selector per link.
+            for href in response.selector.root.xpath("//a[@href]/@href | //area[@href]/@href"):
+                href = str(href).strip()
                 if not href or href.startswith("#") or href.lower().startswith(_SKIP_SCHEMES):
                     continue
                 try:
