@@ -140,6 +140,8 @@ def _add_crawl_options(p: argparse.ArgumentParser) -> None:
                    help="browser-audit a few pages per page template and infer the rest (auto: on above "
                         "a few hundred pages), off: audit every page, N: N representatives per template")
     w = p.add_argument_group("low-bandwidth audits")
+    w.add_argument("--no-media", action="store_true",
+                   help="do not measure what each page downloads (no low-bandwidth checks; fewer requests)")
     w.add_argument("--page-weight-budget", type=_positive_int, default=2667, metavar="KB",
                    help="flag pages whose HTML and resources weigh more than KB kilobytes of 1,024 bytes "
                    "(default: 2667, where Lighthouse's total-byte-weight scores 0.9)")
@@ -443,6 +445,7 @@ def scrapy_settings(args: argparse.Namespace) -> dict[str, Any]:
         "AUDIT_SCREENSHOTS": not args.no_screenshots,
         "AUDIT_PAGE_TIMEOUT": max(10, args.timeout),
         "AUDIT_PAGE_WEIGHT_BUDGET": args.page_weight_budget,
+        "AUDIT_MEDIA": not args.no_media,
         "AUDIT_PROBES": [p for p, off in (("render", args.no_render_checks), ("keyboard", args.no_keyboard)) if not off],
         "AUDIT_TRY_FORMS": args.try_forms,
         "AUDIT_SAMPLE": args.sample,

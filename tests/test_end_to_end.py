@@ -67,6 +67,13 @@ def test_static_audit_of_the_demo_site_matches_expected_json_exactly(tmp_path):
     assert "Static checks only" in html
 
 
+def test_no_media_skips_the_low_bandwidth_checks(tmp_path):
+    res, out, report, found, pages = _audit_demo(tmp_path, "--no-browser", "--no-media")
+    want = {page: dict(checks) for page, checks in EXPECTED["pages"].items()}
+    assert found == want  # the static findings, and no media finding anywhere
+    assert report["bandwidth"] is None
+
+
 @pytest.mark.browser
 def test_browser_audit_of_the_demo_site_matches_expected_json_exactly(tmp_path):
     res, out, report, found, pages = _audit_demo(
