@@ -140,7 +140,9 @@ class BrowserAuditPipeline:
         except Exception as exc:  # noqa: BLE001 - a page we cannot describe is simply audited
             log.warning("could not work out the layout of %s: %s", item.url, exc)
             return None, self.sampler.plan(item.url, None)
-        return soup, self.sampler.plan(item.url, layout)
+        spider = getattr(self.crawler, "spider", None)
+        found = int(getattr(spider, "pages_scheduled", 0) or 0)  # pages found so far: is the site large?
+        return soup, self.sampler.plan(item.url, layout, found)
 
     def _infer(self, item: PageItem, plan: Plan, sources: list[Projected], soup: Any) -> None:
         projected = project(soup, item.url, sources)

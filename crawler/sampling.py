@@ -20,9 +20,10 @@ the other pages of its template do not have (a new static finding, an inline sty
 is a new variant and is audited in the browser itself.
 
 Representatives. The first K pages of each variant are audited (N: K = N; auto: K = 2). With `auto`, a site is
-audited in full until the crawl has seen AUDIT_SAMPLE_MIN_PAGES HTML pages (300; environment variable
-EMPATHY_AUDIT_SAMPLE_MIN_PAGES overrides it), and not sampled at all when AUDIT_MAX_PAGES is not above it: a
-small site is never sampled. Pages whose served HTML is an empty shell filled by scripts are never sampled (their
+audited in full until the crawl has found more than AUDIT_SAMPLE_MIN_PAGES pages (300, linked or listed in a
+sitemap, fetched or still queued; environment variable EMPATHY_AUDIT_SAMPLE_MIN_PAGES overrides it), and not
+sampled at all when AUDIT_MAX_PAGES is not above it: a small site is never sampled, and a large one is sampled
+from the moment the crawl knows it is large (usually after its first few category pages or its sitemap). Pages whose served HTML is an empty shell filled by scripts are never sampled (their
 served HTML says nothing about what the browser shows), nor are the pages of a variant whose representative's
 browser findings are mostly on elements the served HTML does not have.
 
@@ -500,9 +501,10 @@ class Sampler:
     def templates(self) -> int:
         return len({v.template for v in self.variants.values()})
 
-    def plan(self, url: str, layout: Layout | None) -> Plan:
+    def plan(self, url: str, layout: Layout | None, found: int = 0) -> Plan:
         """Called synchronously as a page reaches the browser stage (so the first pages of a variant are its
-        representatives, in arrival order)."""
+        representatives, in arrival order). `found`: pages the crawl has found so far (linked or in a sitemap,
+        fetched or still queued), so `auto` knows early that a site is large."""
         self.seen += 1
         if not self.active or layout is None or layout.shell:
             return Plan("audit", layout)
@@ -517,7 +519,7 @@ class Sampler:
             rep = Representative(url, _new_future())
             v.reps.append(rep)
             return Plan("representative", layout, rep=rep, variant=v)
-        if self.seen <= self.min_pages:
+        if max(self.seen, found) <= self.min_pages:
             return Plan("audit", layout, variant=v)
         return Plan("infer", layout, reps=list(v.reps), variant=v)
 

@@ -164,6 +164,13 @@ def test_sampler_modes():
     # auto audits every page while the crawl is small...
     assert [p.action for p in _plans(Sampler("auto", min_pages=3), [lay] * 5)] == [
         "representative", "representative", "audit", "infer", "infer"]
+    # ...unless the crawl has already found more pages than the threshold (a large site, known early)...
+    sampler = Sampler("auto", min_pages=300)
+
+    async def found_many():
+        return [sampler.plan(f"http://x/{i}", lay, found=found).action for i, found in enumerate((1, 40, 301, 900))]
+
+    assert asyncio.run(found_many()) == ["representative", "representative", "infer", "infer"]
     # ...and a crawl capped at or below the threshold is never sampled; off never samples
     assert not Sampler("auto", min_pages=300, max_pages=300).active
     assert Sampler("auto", min_pages=300, max_pages=500).active
