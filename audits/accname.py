@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from bs4 import NavigableString, Tag
 from bs4.element import PreformattedString
@@ -129,8 +129,32 @@ def _document_of(el: Tag) -> Tag:
 
 
 def _in_fragment(el: Tag) -> bool:
-    """True when `el` sits inside <template> or <noscript>: not part of the live document."""
-    return any(p.name in ("template", "noscript") for p in el.parents)
+    """True when `el` sits inside <template> or <noscript>: not part of the live document.
+
+    Remembered on the element and on the ancestors walked through (the tree never changes once parsed): checks ask
+    this of every link, image and field."""
+    known = el.__dict__.get("_ea_frag")
+    if known is not None:
+        return known
+    walked = [el]
+    node = el
+    inside = False
+    while True:
+        parent = node.parent
+        if parent is None:
+            break
+        if parent.name in ("template", "noscript"):
+            inside = True
+            break
+        known = parent.__dict__.get("_ea_frag")
+        if known is not None:
+            inside = known
+            break
+        walked.append(parent)  # not template/noscript itself: inside exactly when `el` is
+        node = parent
+    for n in walked:
+        n.__dict__["_ea_frag"] = inside
+    return inside
 
 
 def _id_index(doc: Tag) -> dict[str, Tag]:
@@ -234,27 +258,42 @@ def _is_hidden(el: Tag) -> bool:
     the nearest inline `visibility` on it or an ancestor is `hidden`/`collapse`; it is `<input type=hidden>`; or it
     sits inside <script>, <style>, <template> or <noscript>. Stylesheet rules are unknown here.
     """
-    node: Tag | None = el
-    visibility_decided = False
+    if _self_excluded(el):
+        return True
+    excluded, visibility = _inherited(el.parent)
+    if excluded:
+        return True
+    return (_visibility(el) or visibility) == "hidden"
+
+
+def _inherited(node: Any) -> tuple[bool, str | None]:
+    """What `node` passes down to its descendants: (it or an ancestor hides its content: not rendered, `hidden`,
+    `aria-hidden="true"`, inline `display:none`; the nearest inline visibility on it or an ancestor, or None).
+
+    Remembered on each element walked through (the tree never changes once parsed), so the hidden-ness of every
+    element of a page costs one look at each element rather than a walk up from each."""
+    walked: list[Tag] = []
+    state: tuple[bool, str | None] = (False, None)
     while node is not None and isinstance(node, Tag) and node.name != "[document]":
-        if node is el:
-            if _self_excluded(node):
-                return True
-        elif (
-            node.name in NOT_RENDERED_ELEMENTS
-            or node.has_attr("hidden")
-            or _aria_hidden(node)
-            or _style(node).get("display") == "none"
-        ):
-            return True
-        if not visibility_decided:
-            vis = _visibility(node)
-            if vis is not None:
-                if vis == "hidden":
-                    return True
-                visibility_decided = True
+        known = node.__dict__.get("_ea_inherited")
+        if known is not None:
+            state = known
+            break
+        walked.append(node)
         node = node.parent
-    return False
+    for n in reversed(walked):  # from the top down
+        excluded, visibility = state
+        if not excluded:
+            excluded = (
+                n.name in NOT_RENDERED_ELEMENTS
+                or n.has_attr("hidden")
+                or _aria_hidden(n)
+                or _style(n).get("display") == "none"
+            )
+        if not excluded:
+            visibility = _visibility(n) or visibility
+        state = n.__dict__["_ea_inherited"] = (excluded, visibility)
+    return state
 
 
 def is_inert_container(el: Tag) -> bool:
@@ -368,6 +407,20 @@ def _in_grid(el: Tag) -> bool:
     return False
 
 
+# Elements whose implicit role depends on nothing but their name (HTML-AAM).
+_SIMPLE_ROLES: dict[str, str] = {
+    "article": "article", "aside": "complementary", "blockquote": "blockquote", "caption": "caption",
+    "code": "code", "datalist": "listbox", "dd": "definition", "del": "deletion", "details": "group",
+    "dialog": "dialog", "dt": "term", "em": "emphasis", "fieldset": "group", "figure": "figure",
+    "hr": "separator", "html": "document", "ins": "insertion", "li": "listitem", "main": "main",
+    "mark": "mark", "math": "math", "menu": "list", "meter": "meter", "nav": "navigation", "ol": "list",
+    "optgroup": "group", "option": "option", "output": "status", "p": "paragraph", "progress": "progressbar",
+    "search": "search", "strong": "strong", "sub": "subscript", "sup": "superscript", "svg": "graphics-document",
+    "table": "table", "tbody": "rowgroup", "textarea": "textbox", "tfoot": "rowgroup", "thead": "rowgroup",
+    "time": "time", "tr": "row", "ul": "list",
+}
+
+
 def implicit_role(el: Tag) -> str | None:
     """The role HTML-AAM gives the element without a role attribute (None for generic or unmapped elements)."""
     name = el.name
@@ -416,18 +469,7 @@ def implicit_role(el: Tag) -> str | None:
         return "region" if (el.has_attr("aria-label") or el.has_attr("aria-labelledby")) else None
     if name == "form":
         return "form"
-    simple = {
-        "article": "article", "aside": "complementary", "blockquote": "blockquote", "caption": "caption",
-        "code": "code", "datalist": "listbox", "dd": "definition", "del": "deletion", "details": "group",
-        "dialog": "dialog", "dt": "term", "em": "emphasis", "fieldset": "group", "figure": "figure",
-        "hr": "separator", "html": "document", "ins": "insertion", "li": "listitem", "main": "main",
-        "mark": "mark", "math": "math", "menu": "list", "meter": "meter", "nav": "navigation", "ol": "list",
-        "optgroup": "group", "option": "option", "output": "status", "p": "paragraph", "progress": "progressbar",
-        "search": "search", "strong": "strong", "sub": "subscript", "sup": "superscript", "svg": "graphics-document",
-        "table": "table", "tbody": "rowgroup", "textarea": "textbox", "tfoot": "rowgroup", "thead": "rowgroup",
-        "time": "time", "tr": "row", "ul": "list",
-    }
-    return simple.get(name)
+    return _SIMPLE_ROLES.get(name)
 
 
 def role_of(el: Tag) -> str | None:
@@ -435,7 +477,19 @@ def role_of(el: Tag) -> str | None:
 
     role none/presentation is ignored (ARIA's presentational-role conflict resolution) when the element is
     focusable or carries a global ARIA attribute; the implicit role applies then. None means generic / no role.
+    Remembered on the element (the tree never changes once parsed): several checks ask for every element's role.
     """
+    d = el.__dict__
+    role = d.get("_ea_role", _UNSET)
+    if role is _UNSET:
+        role = d["_ea_role"] = _role_of(el)
+    return role  # type: ignore[return-value]
+
+
+_UNSET = object()
+
+
+def _role_of(el: Tag) -> str | None:
     role = explicit_role(el)
     if role in PRESENTATIONAL_ROLES:
         if is_focusable(el) or _has_global_aria(el):

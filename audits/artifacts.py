@@ -40,16 +40,49 @@ class IndexedSoup(BeautifulSoup):
                     ids[i] = ids.get(i, 0) + 1
             self._ea_by_name = by_name
             self._ea_ids = ids
+            self._ea_pos: dict[int, int] | None = None
             self._ea_all = tags
         return tags
+
+    def _subtree(self, el: Tag) -> list[Tag] | None:
+        """The tags inside `el` (not `el` itself), in document order: a slice of the index. None when `el` is not
+        an element of this document."""
+        tags = self._ea_index()
+        pos = self._ea_pos
+        if pos is None:
+            pos = self._ea_pos = {id(t): i for i, t in enumerate(tags)}
+        start = pos.get(id(el))
+        if start is None or tags[start] is not el:
+            return None
+        end = len(tags)
+        node: Any = el
+        while node is not None and node is not self:  # the first tag after `el`'s subtree ends the slice
+            sib = node.next_sibling
+            while sib is not None and not isinstance(sib, Tag):
+                sib = sib.next_sibling
+            if sib is not None:
+                end = pos[id(sib)]
+                break
+            node = node.parent
+        return tags[start + 1:end]
+
+    def find_all_within(self, el: Tag, name: Any = None, **attrs: Any) -> list[Tag]:
+        """el.find_all(name, **attrs) for an element of this document, read from the index when it can be."""
+        if el is self:
+            return list(self.find_all(name, **attrs))
+        found = self._fast(name, None, True, None, attrs, self._subtree(el))
+        return list(el.find_all(name, **attrs)) if found is None else found
 
     def id_count(self, el_id: str) -> int:
         """How many elements have id="el_id" (exact)."""
         self._ea_index()
         return self._ea_ids.get(el_id, 0)
 
-    def _fast(self, name: Any, attrs: Any, recursive: bool, string: Any, kwargs: dict[str, Any]) -> list[Tag] | None:
-        """The matching tags from the index, or None when the query is not one the index answers."""
+    def _fast(self, name: Any, attrs: Any, recursive: bool, string: Any, kwargs: dict[str, Any],
+              within: list[Tag] | None = None) -> list[Tag] | None:
+        """The matching tags from the index (or from `within`, a subtree's tags), or None when the query is not
+        one the index answers. Attribute filters: True (present) or a non-empty string (bs4's matching: equal to
+        the value, to one of a multi-valued attribute's values, or to all of them joined by spaces)."""
         if string is not None or recursive is not True or "class_" in kwargs:
             return None
         if attrs is None or attrs == {}:
@@ -58,12 +91,19 @@ class IndexedSoup(BeautifulSoup):
             wanted = {**attrs, **kwargs}
         else:
             return None
-        if not all(v is True for v in wanted.values()):
+        if not all(v is True or (isinstance(v, str) and v) for v in wanted.values()):
             return None
-        tags = self._fast_by_name(name)
+        if within is not None:
+            tags = _by_name(within, name)
+        else:
+            tags = self._fast_by_name(name)
         if tags is not None and wanted:
-            keys = list(wanted)
-            tags = [t for t in tags if all(t.attrs.get(k) is not None for k in keys)]
+            items = list(wanted.items())
+            if len(items) == 1 and items[0][1] is True:  # the usual query: find_all("a", href=True)
+                key = items[0][0]
+                tags = [t for t in tags if t.attrs.get(key) is not None]
+            else:
+                tags = [t for t in tags if all(_attr_matches(t.attrs.get(k), v) for k, v in items)]
         return tags
 
     def find_all(self, name=None, attrs=None, recursive=True, string=None, limit=None,
@@ -81,17 +121,44 @@ class IndexedSoup(BeautifulSoup):
         return super().find(name, attrs, recursive, string, **kwargs)
 
     def _fast_by_name(self, name: Any) -> list[Tag] | None:
-        if name is True or name is None:
-            return list(self._ea_index())
-        if isinstance(name, str):
-            if not name or " " in name:
-                return None
+        if isinstance(name, str) and name and " " not in name:
             self._ea_index()
             return list(self._ea_by_name.get(name, ()))
-        if isinstance(name, (list, tuple, set)) and all(isinstance(n, str) for n in name):
-            names = set(name)
-            return [t for t in self._ea_index() if t.name in names]
-        return None
+        return _by_name(self._ea_index(), name)
+
+
+def _by_name(tags: list[Tag], name: Any) -> list[Tag] | None:
+    """The tags of `tags` that a find_all() name argument picks (True/None, a name, a list of names); None when
+    the argument is something else (a regex, a function)."""
+    if name is True or name is None:
+        return list(tags)
+    if isinstance(name, str):
+        if not name or " " in name:
+            return None
+        return [t for t in tags if t.name == name]
+    if isinstance(name, (list, tuple, set)) and all(isinstance(n, str) for n in name):
+        names = set(name)
+        return [t for t in tags if t.name in names]
+    return None
+
+
+def _attr_matches(value: Any, wanted: Any) -> bool:
+    if wanted is True:
+        return value is not None
+    if isinstance(value, list):
+        return wanted in value or (len(value) != 1 and " ".join(value) == wanted)
+    return value == wanted
+
+
+def find_all_within(el: Tag, name: Any = None, **attrs: Any) -> list[Tag]:
+    """el.find_all(name, **attrs): the matching tags inside `el`, in document order; read from the page's index
+    when `el` belongs to a page parsed by parse_html."""
+    root = el
+    while root.parent is not None:
+        root = root.parent
+    if isinstance(root, IndexedSoup):
+        return root.find_all_within(el, name, **attrs)
+    return list(el.find_all(name, **attrs))
 
 
 def parse_html(html: str | bytes) -> BeautifulSoup:

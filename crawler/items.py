@@ -24,7 +24,7 @@ class PageItem:
     headers: dict[str, str] = field(default_factory=dict)
     redirect_chain: list[str] = field(default_factory=list)
     error: str | None = None  # why the page could not be fetched or audited, in one sentence
-    links: list[tuple[str, str, str]] = field(default_factory=list)  # (target url, selector, snippet) internal links
+    links: list[tuple[str, Any]] = field(default_factory=list)  # (canonical target url, <a>/<area> element) links
     findings: list[Finding] = field(default_factory=list)
     browser: dict[str, Any] | None = None  # browser audit result: {"audited": bool, "axe_version": ..., "error": ...}
     fetched_at: float = 0.0

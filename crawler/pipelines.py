@@ -18,7 +18,7 @@ from audits.registry import select
 from audits.runner import run_checks
 from crawler.items import PageItem
 from crawler.storage import Store
-from crawler.urls import canonicalize, host_of
+from crawler.urls import host_of, link_target
 
 log = logging.getLogger(__name__)
 
@@ -41,17 +41,16 @@ class StaticAuditPipeline:
         base_tag = page.soup.find("base", href=True)
         if base_tag is not None:
             base = urljoin(base, str(base_tag["href"]))
-        links: list[tuple[str, str, str]] = []
+        # Targets only: a link's selector and snippet are worked out by the link-integrity pipeline, for the few
+        # links whose target is (or may still turn out) broken.
+        links: list[tuple[str, Any]] = []
         for el in page.soup.find_all(["a", "area"], href=True):
             href = str(el["href"]).strip()
             if not href or href.lower().startswith(_SKIP):
                 continue
-            try:
-                target = canonicalize(urljoin(base, href))
-            except ValueError:
-                continue
-            if target.startswith(("http://", "https://")):
-                links.append((target, css_path(el), snippet(el)))
+            target = link_target(base, href)
+            if target is not None and target.startswith(("http://", "https://")):
+                links.append((target, el))
         item.links = links
         return item
 
@@ -63,6 +62,9 @@ class LinkIntegrityPipeline:
 
     def __init__(self) -> None:
         self.broken: dict[str, int] = {}
+        # Pages whose fetch is over and not broken (each URL is fetched once): links to them never give a finding,
+        # so they are neither remembered nor described.
+        self.fine: set[str] = set()
         self.referrers: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         self.checks = select(Kind.CRAWL, ["broken-link"])
 
@@ -71,16 +73,24 @@ class LinkIntegrityPipeline:
         return run_checks(Kind.CRAWL, link, page_url, self.checks)
 
     def process_item(self, item: PageItem) -> PageItem:
-        for target, selector, snip in item.links:
-            if target in self.broken:
-                item.findings.extend(self._findings(item.url, target, self.broken[target], selector, snip))
-            elif len(self.referrers[target]) < self.MAX_REFERRERS:
-                self.referrers[target].append((item.url, selector, snip))
+        broken, fine, referrers = self.broken, self.fine, self.referrers
+        for target, el in item.links:
+            if target in fine:
+                continue
+            if target in broken:
+                item.findings.extend(self._findings(item.url, target, broken[target], css_path(el), snippet(el)))
+            else:
+                refs = referrers[target]
+                if len(refs) < self.MAX_REFERRERS:
+                    refs.append((item.url, css_path(el), snippet(el)))
         if item.is_broken:
             self.broken[item.url] = item.status or 0
             # Findings for pages already stored: the storage pipeline files them under their own page.
             for page_url, selector, snip in self.referrers.pop(item.url, []):
                 item.findings.extend(self._findings(page_url, item.url, item.status or 0, selector, snip))
+        else:
+            fine.add(item.url)
+            self.referrers.pop(item.url, None)
         return item
 
 
@@ -154,7 +164,8 @@ class StoragePipeline:
             "browser": item.browser,
             "fetched_at": item.fetched_at,
         }
-        internal = [t for t, _, _ in item.links if host_of(t) in getattr(self.crawler.spider, "hosts", {host_of(t)})]
+        hosts = getattr(self.crawler.spider, "hosts", None)
+        internal = [t for t, _ in item.links if hosts is None or host_of(t) in hosts]
         self.store.add_page(self.run_id, page, own, internal)
         if others:
             self.store.add_findings(self.run_id, others)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from audits.urls import LINK_CACHE, join_key
 
 # Query parameters that only track campaigns or clicks; they never change what a page shows.
 TRACKING_PARAMS = re.compile(
@@ -59,7 +62,9 @@ def canonicalize(url: str) -> str:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
+@lru_cache(maxsize=20_000)
 def host_of(url: str) -> str:
+    """The URL's host name, lower-cased (remembered: the crawl asks for the host of every link of every page)."""
     return (urlsplit(url).hostname or "").lower()
 
 
@@ -77,3 +82,31 @@ def _is_ip(host: str) -> bool:
 def origin_of(url: str) -> str:
     p = urlsplit(url)
     return f"{p.scheme}://{p.netloc}"
+
+
+# --- link targets, remembered --------------------------------------------------------------------------------------
+
+_targets: dict[tuple[str, str], str | None] = {}  # (base key, href) -> canonicalize(urljoin(base, href)) or None
+
+
+def link_target(base: str, href: str) -> str | None:
+    """canonicalize(urljoin(base, href)), or None where that raises ValueError (a malformed URL); remembered like
+    join()."""
+    key = join_key(base, href)
+    if key is None:
+        try:
+            return canonicalize(urljoin(base, href))
+        except ValueError:
+            return None
+    try:
+        return _targets[key]
+    except KeyError:
+        pass
+    try:
+        target: str | None = canonicalize(urljoin(base, href))
+    except ValueError:
+        target = None
+    if len(_targets) >= LINK_CACHE:
+        _targets.clear()
+    _targets[key] = target
+    return target

@@ -23,6 +23,7 @@ from audits.accname import (
     visible_text,
 )
 from audits.artifacts import StaticPage
+from audits.urls import join
 
 # Query parameters that only track a click: they never change where a link goes.
 _TRACKING = re.compile(
@@ -69,7 +70,6 @@ def _base_url(page: StaticPage) -> str:
     return urljoin(page.url, href.strip()) if href and href.strip() else page.url
 
 
-@lru_cache(maxsize=8192)
 def destination(href: str | None, base: str) -> str | None:
     """Where a link goes, comparable between links: resolved, scheme and host lower-cased, tracking parameters and
     index-page names dropped, an empty fragment dropped. None for links that go nowhere (no href, "#",
@@ -80,7 +80,16 @@ def destination(href: str | None, base: str) -> str | None:
     if not href or href == "#" or href.lower().startswith("javascript:"):
         return None
     try:
-        parts = urlsplit(urljoin(base, href))
+        absolute = join(base, href)  # urljoin, remembered across pages for the links every page repeats
+    except ValueError:
+        return href
+    return _destination(absolute, href)
+
+
+@lru_cache(maxsize=8192)
+def _destination(absolute: str, href: str) -> str | None:
+    try:
+        parts = urlsplit(absolute)
     except ValueError:
         return href
     scheme = parts.scheme.lower()

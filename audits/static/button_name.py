@@ -36,8 +36,8 @@ def button_name(page: StaticPage) -> Iterator[Finding]:
     ACT rule 97a4e1.
     """
     for el in page.soup.find_all(True):
-        if el.name == "input":
-            continue
+        if el.name == "input" or (el.name != "button" and "role" not in el.attrs):
+            continue  # without a role attribute only <button> (and <input>, input-button-name's) is a button
         role = role_of(el)
         if el.name == "button":
             if role in PRESENTATIONAL_ROLES:

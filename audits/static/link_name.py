@@ -39,6 +39,8 @@ def link_name(page: StaticPage) -> Iterator[Finding]:
     for el in page.soup.find_all(True):
         if el.name == "area":
             continue  # area-alt covers image-map links
+        if el.name != "a" and "role" not in el.attrs:
+            continue  # without a role attribute only <a href> (and <area href>) is a link
         role = role_of(el)
         if el.name == "a" and el.has_attr("href"):
             if role == "button":

@@ -17,7 +17,7 @@ from audits.accname import (
     normalise,
     visible_text,
 )
-from audits.artifacts import StaticPage
+from audits.artifacts import StaticPage, find_all_within
 from audits.model import Finding, Kind, Persona, Severity
 from audits.registry import check
 from audits.static._describe import link_target, shorten
@@ -54,7 +54,7 @@ def link_redundant_adjacent(page: StaticPage) -> Iterator[Finding]:
     (technique H2: combining adjacent image and text links for the same resource).
     """
     body = page.soup.body or page.soup
-    links = [a for a in body.find_all("a", href=True) if not is_inert_container(a)]
+    links = [a for a in find_all_within(body, "a", href=True) if not is_inert_container(a)]
     base = base_url(page)
     for first, second in zip(links, links[1:]):
         if any(p is first for p in second.parents):

@@ -9,7 +9,7 @@ from bs4 import Tag
 from bs4.element import PreformattedString
 
 from audits.accname import NOT_RENDERED_ELEMENTS, attr_text, idrefs, is_hidden, labels_of, normalise
-from audits.artifacts import StaticPage
+from audits.artifacts import StaticPage, find_all_within
 from audits.model import Finding, Kind, Outcome, Persona, Severity
 from audits.registry import check
 from audits.static._wording import fold, form_owner
@@ -129,7 +129,7 @@ def required_marker_explained(page: StaticPage) -> Iterator[Finding]:
     body = page.soup.body or page.soup
     explained: bool | None = None  # worked out at the first marked label: most pages have none
     reported: set[int] = set()
-    for field in body.find_all(_FIELDS):
+    for field in find_all_within(body, _FIELDS):
         if is_hidden(field):
             continue
         label = _marked_label(field)

@@ -34,10 +34,10 @@ def svg_img_alt(page: StaticPage) -> Iterator[Finding]:
     References: WCAG 1.1.1 Non-text Content; SVG-AAM name computation; axe-core rule svg-img-alt; ACT rule 7d6734.
     """
     for el in page.soup.find_all(True):
-        if not in_svg(el):
-            continue
-        role = explicit_role(el)
+        role = explicit_role(el)  # before in_svg(): most elements have no role attribute, and in_svg walks up
         if not (role in _IMAGE_ROLES or (role == "graphics-document" and el.name == "svg")):
+            continue
+        if not in_svg(el):
             continue
         if is_hidden(el):
             continue

@@ -10,6 +10,7 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.gz import gunzip
+from scrapy.utils.response import get_base_url
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.internet.error import (
     ConnectionRefusedError,
@@ -19,6 +20,7 @@ from twisted.internet.error import (
 )
 from twisted.python.failure import Failure
 
+from audits.urls import join
 from crawler.items import PageItem
 from crawler.urls import canonicalize, host_of, origin_of, scope_hosts, validate_start_url
 
@@ -213,12 +215,16 @@ class SiteSpider(scrapy.Spider):
         yield item
         if meta.get("found_via") == "start" or "noindex" not in item.headers.get("x-robots-tag", ""):
             # lxml directly: the same strings as response.xpath(...).getall(), without a Selector per link.
+            try:
+                base = get_base_url(response)  # what response.urljoin() joins with
+            except ValueError:  # a malformed <base href>: response.urljoin() would fail on every link too
+                return
             for href in response.selector.root.xpath("//a[@href]/@href | //area[@href]/@href"):
                 href = str(href).strip()
                 if not href or href.startswith("#") or href.lower().startswith(_SKIP_SCHEMES):
                     continue
                 try:
-                    absolute = response.urljoin(href)
+                    absolute = join(base, href)  # urljoin, remembered for the navigation links every page repeats
                 except ValueError:
                     continue
                 req = self.page_request(absolute, item.depth + 1, "link", referrer=item.url)
