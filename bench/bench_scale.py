@@ -10,7 +10,7 @@ Rows (all by default; --only static,browser,sampling,memory picks some):
   `empathy-audit crawl --no-browser --no-media` (static crawl + every static check, SQLite history, HTML + JSON
   report). Target: at least 0.8x the bare spider's pages/s. A second row, `crawl --no-browser`, adds the media
   checks (measuring what each page downloads: ~3 more requests a page), against the same baseline.
-* browser: bench/bench_browser.py's measurement on 60 generated pages: plain Selenium + axe-selenium-python in a
+* browser: bench/bench_browser.py's measurement on 40 generated pages: plain Selenium + axe-selenium-python in a
   loop with no crawler, against `crawl --browsers 1` doing the same browser work (axe only: --no-keyboard
   --no-render-checks), then the product as shipped (axe + render and keyboard probes) with 1 and 2 browsers
   (--sample off, screenshots off). Target: crawler overhead under 20% with 1 browser.
@@ -443,7 +443,7 @@ def main() -> None:
                     help="comma-separated rows to run (default: all)")
     ap.add_argument("--pages", type=int, default=None, help="pages of the static and sampling site (default 1000)")
     ap.add_argument("--memory-pages", type=int, default=None, help="pages of the memory crawl (default 10000)")
-    ap.add_argument("--browser-pages", type=int, default=None, help="pages of the browser rows (default 60)")
+    ap.add_argument("--browser-pages", type=int, default=None, help="pages of the browser rows (default 40)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--all-probes", action="store_true",
                     help="sampling rows with the render and keyboard probes too (default: axe only, as the "
@@ -455,7 +455,7 @@ def main() -> None:
     scale = 10 if args.quick else 1
     n_site = args.pages or 1000 // scale
     n_mem = args.memory_pages or 10000 // scale
-    n_browser = args.browser_pages or (60 if not args.quick else 30)
+    n_browser = args.browser_pages or (40 if not args.quick else 20)
 
     import bench_browser as bb
 
