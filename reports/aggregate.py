@@ -654,13 +654,23 @@ def _parse_finding(f: dict[str, Any], screenshots: dict[str, str | None], shots_
             snippet=str(f.get("snippet") or ""),
             message=str(f.get("message") or ""),
             severity=_severity(f.get("severity")),
-            sources=tuple(str(s) for s in (f.get("sources") or ())),
+            sources=_shared(tuple(str(s) for s in (f.get("sources") or ()))),
             data=data,
             outcome=outcome,
             screenshot_path=shot_path,
             screenshot_uri=screenshots.get(shot_path) if shot_path else None,
         ),
     )
+
+
+_SHARED: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _shared(sources: tuple[str, ...]) -> tuple[str, ...]:
+    """One tuple object per distinct sources tuple (a run has a handful, over tens of thousands of elements)."""
+    if len(_SHARED) > 1024:
+        _SHARED.clear()
+    return _SHARED.setdefault(sources, sources)
 
 
 def _dedupe(items: list[_Item]) -> list[_Item]:
@@ -1081,7 +1091,34 @@ def _reason(fix: Fix, model: Model, audited: int) -> str:
 # --- building: trend -------------------------------------------------------------------------------------------------
 
 
-def _trend(fixes: list[Fix], previous: "Report", audited_paths: set[str], browser_mode: str) -> Trend:
+@dataclass
+class _PreviousFix:
+    id: str
+    check_id: str
+    heading: str
+    paths: list[str]  # URL paths of its pages
+    pages_affected: int
+
+
+@dataclass
+class _Previous:
+    """What the trend needs of the previous run's report: kept instead of the report (and its run's rows)."""
+
+    run_id: int | None
+    finished_at: str | None
+    browser_audits: str
+    fixes: list[_PreviousFix]
+
+    @classmethod
+    def of(cls, report: "Report") -> "_Previous":
+        return cls(report.run.id, report.run.finished_at, report.summary.browser_audits,
+                   [_PreviousFix(f.id, f.check_id, f.heading, [fx.url_path(p.url) for p in f.pages],
+                                 f.pages_affected) for f in report.fixes])
+
+
+def _trend(fixes: list[Fix], previous: "Report | _Previous", audited_paths: set[str], browser_mode: str) -> Trend:
+    if not isinstance(previous, _Previous):
+        previous = _Previous.of(previous)
     before = {f.id: f for f in previous.fixes}
     now = {f.id for f in fixes}
     new, unchanged = [], []
@@ -1097,15 +1134,15 @@ def _trend(fixes: list[Fix], previous: "Report", audited_paths: set[str], browse
     for f in previous.fixes:
         if f.id in now:
             continue
-        paths = [fx.url_path(p.url) for p in f.pages]
+        paths = f.paths
         gone = GoneFix(f.id, f.check_id, f.heading, paths, any(p in audited_paths for p in paths))
         (fixed if gone.rechecked else not_rechecked).append(gone)
-    comparable = previous.summary.browser_audits == browser_mode
+    comparable = previous.browser_audits == browser_mode
     note = ""
     if not comparable:
-        note = (f"The previous run audited pages in a browser: {previous.summary.browser_audits}; this run: "
+        note = (f"The previous run audited pages in a browser: {previous.browser_audits}; this run: "
                 f"{browser_mode}. Fixes only one of the runs could see show as new or fixed.")
-    return Trend(previous.run.id, previous.run.finished_at, comparable, note, new, unchanged, fixed, not_rechecked)
+    return Trend(previous.run_id, previous.finished_at, comparable, note, new, unchanged, fixed, not_rechecked)
 
 
 # --- building: the report --------------------------------------------------------------------------------------
@@ -1119,15 +1156,23 @@ def build_report(
     lookup: Lookup | None = None,
     traffic: Traffic | None = None,
     shares: Mapping[Persona | str, float] | None = None,
-    previous: RunInputs | None = None,
+    previous: RunInputs | Callable[[], RunInputs | None] | None = None,
 ) -> Report:
     """Group one run's findings into ranked fixes, describe who they hurt and the crawl.
 
     `lookup` finds a check's metadata by id (default: audits.registry.get); `traffic` gives visits per page (else
     the structural proxy); `shares` overrides persona shares (scoring.PERSONA_SHARES); `previous` is the previous
-    run of the same site as (run, pages, findings), for the trend.
+    run of the same site as (run, pages, findings), for the trend, or a function loading it (None: no previous
+    run): it is then loaded, compared and dropped before this run's report is built, so the two runs are never
+    in memory at once.
     """
     lookup = lookup or _default_lookup
+    before: _Previous | None = None
+    if callable(previous):
+        previous = previous()
+    if previous is not None:
+        before = _Previous.of(build_report(*previous, lookup=lookup, traffic=traffic, shares=shares))
+        previous = None
     # Bytes saved count once: page-weight keeps only the bytes no fix to one of its page's files accounts for.
     findings = savings.net_page_weight(list(findings))
     persona_shares = dict(scoring.PERSONA_SHARES)
@@ -1264,9 +1309,8 @@ def build_report(
     )
 
     trend = None
-    if previous is not None:
-        prev = build_report(*previous, lookup=lookup, traffic=traffic, shares=shares)
-        trend = _trend(fixes, prev, {fx.url_path(p.url) for p in audited}, browser_mode)
+    if before is not None:
+        trend = _trend(fixes, before, {fx.url_path(p.url) for p in audited}, browser_mode)
 
     return Report(
         run=info,

@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from reports import wording
 from reports.aggregate import SEVERITIES, Report, http_url
+from reports.writers._stream import write_chunks
 
 FILENAME = "report.html"
 TEMPLATE = "report.html.j2"
@@ -102,15 +103,18 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     return f"{n} {singular if n == 1 else (plural_form or singular + 's')}"
 
 
-def render(report: Report) -> str:
-    return environment().get_template(TEMPLATE).render(
+def _context(report: Report) -> dict[str, Any]:
+    return dict(
         report=report, max_pages=MAX_PAGES_SHOWN, max_selectors=MAX_SELECTORS_SHOWN,
         gate=getattr(report, "gate", None),  # the CI gate the CLI evaluated, shown when one was set
     )
 
 
+def render(report: Report) -> str:
+    return environment().get_template(TEMPLATE).render(**_context(report))
+
+
 def write(report: Report, path: str | Path) -> Path:
-    """Write report.html to `path` (UTF-8); returns the path."""
-    path = Path(path)
-    path.write_text(render(report), encoding="utf-8")
-    return path
+    """Write report.html to `path` (UTF-8); returns the path. Written as Jinja makes it (the same text as
+    render()): a 10,000-page report is a million small pieces, which render() holds all at once, then joins."""
+    return write_chunks(path, environment().get_template(TEMPLATE).generate(**_context(report)))

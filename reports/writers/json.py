@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from reports import scoring
 from reports.aggregate import (
@@ -23,6 +25,7 @@ from reports.aggregate import (
     Summary,
     Trend,
 )
+from reports.writers._stream import write_chunks
 
 FILENAME = "report.json"
 SCHEMA = "empathy-audit/report"
@@ -152,7 +155,7 @@ def _fix_page(p: FixPage) -> dict[str, Any]:
     }
 
 
-def _fix(f: Fix) -> dict[str, Any]:
+def _fix(f: Fix, stream: bool = False) -> dict[str, Any]:
     fp = f.fingerprint
     return {
         "rank": f.rank,
@@ -194,7 +197,7 @@ def _fix(f: Fix) -> dict[str, Any]:
         "sources": list(f.sources),
         "pages_affected": f.pages_affected,
         "elements": f.elements,
-        "pages": [_fix_page(p) for p in f.pages],
+        "pages": _Stream(f.pages, _fix_page) if stream else [_fix_page(p) for p in f.pages],
         "bandwidth": _sorted(f.bandwidth) if f.bandwidth is not None else None,
     }
 
@@ -267,8 +270,34 @@ def _bandwidth(value: Any) -> Any:
     return _sorted(value) if isinstance(value, dict) else None
 
 
-def to_dict(report: Report) -> dict[str, Any]:
-    """The JSON document as a dict, keys in their documented order."""
+def _bandwidth_stream(value: Any) -> Any:
+    """_bandwidth(value), its page list as a _Stream (a page of the section per crawled page: ~10 MB of JSON at
+    10,000 pages), made a batch of pages at a time with Bandwidth.to_dict() itself, so the text stays the same."""
+    if not (is_dataclass(value) and not isinstance(value, type) and isinstance(getattr(value, "pages", None), list)
+            and hasattr(value, "to_dict")):
+        return _bandwidth(value)
+    head = _bandwidth(replace(value, pages=[]))
+    if not isinstance(head, dict) or head.get("pages") != []:
+        return _bandwidth(value)
+    # Every other list emptied: the batches' to_dict() then only costs its pages.
+    others = {f.name: [] for f in fields(value)
+              if f.init and f.name != "pages" and isinstance(getattr(value, f.name), list)}
+    pages = value.pages
+
+    def batches() -> Iterator[list[Any]]:
+        for i in range(0, len(pages), _BATCH):
+            yield _sorted(replace(value, pages=pages[i:i + _BATCH], **others).to_dict()["pages"])
+
+    head["pages"] = _Stream(batches(), None)
+    return head
+
+
+_BATCH = 200
+
+
+def _sections(report: Report, stream: bool) -> dict[str, Any]:
+    """The top-level keys in their documented order; with `stream`, the long lists (fixes, their pages, pages) are
+    _Stream placeholders turned into dicts one item at a time while writing."""
     cov = report.coverage
     return {
         "schema": SCHEMA,
@@ -277,10 +306,11 @@ def to_dict(report: Report) -> dict[str, Any]:
         "model": _model(report.model),
         "summary": _summary(report.summary),
         "trend": _trend(report.trend),
-        "fixes": [_fix(f) for f in report.fixes],
+        "fixes": (_Stream(report.fixes, lambda f: _fix(f, stream=True)) if stream
+                  else [_fix(f) for f in report.fixes]),
         "personas": [_persona(v) for v in report.personas],
         "could_not_check": [_error(e) for e in report.could_not_check],
-        "pages": [_page(p) for p in report.pages],
+        "pages": _Stream(report.pages, _page) if stream else [_page(p) for p in report.pages],
         "coverage": {
             "non_html": [p.url for p in cov.non_html],
             "broken": [p.url for p in cov.broken],
@@ -288,9 +318,14 @@ def to_dict(report: Report) -> dict[str, Any]:
             "errors": [p.url for p in cov.errors],
             "browser_failures": [p.url for p in cov.browser_failures],
         },
-        "bandwidth": _bandwidth(report.bandwidth),
+        "bandwidth": _bandwidth_stream(report.bandwidth) if stream else _bandwidth(report.bandwidth),
         "gate": _gate(report),
     }
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    """The JSON document as a dict, keys in their documented order."""
+    return _sections(report, stream=False)
 
 
 def _gate(report: Report) -> dict[str, Any]:
@@ -309,12 +344,47 @@ def _gate(report: Report) -> dict[str, Any]:
     }
 
 
+class _Stream:
+    """A list written item by item: `fn(item)` for each item, each dict dropped once it is written (fn None: the
+    items are lists of the list's values, made a batch at a time)."""
+
+    __slots__ = ("items", "fn")
+
+    def __init__(self, items: Any, fn: Any) -> None:
+        self.items, self.fn = items, fn
+
+
+def _chunks(value: Any, level: int = 0) -> Iterator[str]:
+    """The text json.dumps(value, indent=2, ensure_ascii=False) gives, in pieces, for a value that may hold
+    _Stream lists (in dicts and in other _Stream lists): byte for byte the same document, without ever holding the
+    whole document (or all its dicts) in memory."""
+    pad = "\n" + "  " * level
+    inner = pad + "  "
+    if isinstance(value, _Stream):
+        first = True
+        for item in value.items:
+            for made in (item if value.fn is None else (value.fn(item),)):  # fn None: the items are batches
+                yield ("[" if first else ",") + inner
+                first = False
+                yield from _chunks(made, level + 1)
+        yield "[]" if first else pad + "]"
+    elif isinstance(value, dict) and value and any(isinstance(v, _Stream) for v in value.values()):
+        first = True
+        for k, v in value.items():
+            yield ("{" if first else ",") + inner + json.dumps(str(k), ensure_ascii=False) + ": "
+            first = False
+            yield from _chunks(v, level + 1)
+        yield pad + "}"
+    else:
+        text = json.dumps(value, indent=2, ensure_ascii=False)
+        yield text.replace("\n", pad) if level else text  # JSON strings hold no raw newline: only the layout moves
+
+
 def dumps(report: Report) -> str:
     return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
 
 
 def write(report: Report, path: str | Path) -> Path:
-    """Write report.json to `path` (UTF-8); returns the path."""
-    path = Path(path)
-    path.write_text(dumps(report), encoding="utf-8")
-    return path
+    """Write report.json to `path` (UTF-8); returns the path. Written as it is made (the same bytes as dumps()):
+    a 10,000-page run's document is tens of MB, and its dicts several times that."""
+    return write_chunks(path, itertools.chain(_chunks(_sections(report, stream=True)), ("\n",)))
