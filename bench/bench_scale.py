@@ -1,6 +1,6 @@
 """`make bench`: empathy-audit at scale on generated brand sites, each figure beside a baseline from the same run.
 
-Usage: .venv/bin/python bench/bench_scale.py [--quick] [--only ROWS] [--json PATH] [--keep DIR]
+Usage: .venv/bin/python bench/bench_scale.py [--quick] [--only ROWS] [--all] [--all-probes] [--json PATH] [--keep DIR]
 
 Rows (all by default; --only static,browser,sampling,memory picks some):
 
@@ -8,17 +8,17 @@ Rows (all by default; --only static,browser,sampling,memory picks some):
   gzip) shows what the loopback server can deliver; then a bare Scrapy spider that only fetches and follows
   links (same politeness settings as a crawl: robots.txt, AutoThrottle, 4 per host) against
   `empathy-audit crawl --no-browser --no-media` (static crawl + every static check, SQLite history, HTML + JSON
-  report). Target: at least 0.8x the bare spider's pages/s. A second row, `crawl --no-browser`, adds the media
-  checks (measuring what each page downloads: ~3 more requests a page), against the same baseline.
-* browser: bench/bench_browser.py's measurement on 40 generated pages: plain Selenium + axe-selenium-python in a
+  report). Target: at least 0.8x the bare spider's pages/s. With --all, a second row, `crawl --no-browser`, adds
+  the media checks (measuring what each page downloads: ~3 more requests a page), against the same baseline.
+* browser: bench/bench_browser.py's measurement on 30 generated pages: plain Selenium + axe-selenium-python in a
   loop with no crawler, against `crawl --browsers 1` doing the same browser work (axe only: --no-keyboard
-  --no-render-checks), then the product as shipped (axe + render and keyboard probes) with 1 and 2 browsers
-  (--sample off, screenshots off). Target: crawler overhead under 20% with 1 browser.
+  --no-render-checks), then the product as shipped (axe + render and keyboard probes) with 2 browsers (and with
+  1 browser too with --all) (--sample off, screenshots off). Target: crawler overhead under 20% with 1 browser.
 * sampling: the 1,000-page site audited whole in the browser (`--sample off`) and with sampling
   (`--sample auto`, the default), 2 browsers, screenshots off, axe only unless --all-probes. Target: 10x faster
   with sampling; recall of the full run's failing fixes (by fingerprint, from report.json) at least 95%, and
   every critical fix found.
-* memory: a 10,000-page static crawl (`--no-browser`); the RSS of the crawl process (VmRSS, sampled every 0.5 s
+* memory: a 10,000-page static crawl (`--no-browser --no-media`, as the static row); the RSS of the crawl process (VmRSS, sampled every 0.5 s
   from /proc, and its VmHWM peak) when 1,000, 5,000 and 10,000 pages are stored. Target: under 500 MB, flat.
 
 --quick runs everything at a tenth of the size (100 / 30 / 300 / 1,000 pages): a smoke test, not the figures.
@@ -242,7 +242,7 @@ def fetch_loop(base: str, paths: list[str], threads: int = 4) -> tuple[int, floa
     return sum(done), time.monotonic() - t0
 
 
-def static_rows(site: Path, manifest: Any, work: Path, rows: list[Row]) -> None:
+def static_rows(site: Path, manifest: Any, work: Path, rows: list[Row], every_row: bool = False) -> None:
     n = len(manifest.pages)
     with serve_site(site) as server:
         url = server.base_url + "/index.html"
@@ -259,9 +259,11 @@ def static_rows(site: Path, manifest: Any, work: Path, rows: list[Row]) -> None:
         # The issue's figure: static crawl + static checks (--no-media), against the target; then the crawl with
         # media measuring too (~3 more requests a page for what each page downloads), shown beside it.
         plan = [("static", ["--no-browser", "--no-media"],
-                 "empathy-audit crawl --no-browser --no-media (static checks, history, report)", True),
-                ("static-media", ["--no-browser"],
-                 "empathy-audit crawl --no-browser (static + media checks: measures what each page downloads)", False)]
+                 "empathy-audit crawl --no-browser --no-media (static checks, history, report)", True)]
+        if every_row:  # the media checks too: ~3 more requests a page (left out of make bench for its 10 minutes)
+            plan.append(("static-media", ["--no-browser"],
+                         "empathy-audit crawl --no-browser (static + media checks: measures what each page downloads)",
+                         False))
         for name, flags, label, targeted in plan:
             args, _out, db = crawl_args(url, work, name, n + 50, flags)
             ours = run_process(args, db)
@@ -286,7 +288,7 @@ def _last_int(text: str) -> int:
     return 0
 
 
-def browser_rows(work: Path, pages: int, rows: list[Row]) -> None:
+def browser_rows(work: Path, pages: int, rows: list[Row], every_row: bool = False) -> None:
     import bench_browser as bb
 
     site = work / "site-browser"
@@ -298,7 +300,8 @@ def browser_rows(work: Path, pages: int, rows: list[Row]) -> None:
         log(f"baseline: {b1.pages} pages in {b1.seconds:.1f} s")
         rows.append(Row("browser", "baseline: Selenium + axe-selenium-python loop, 1 Chromium", b1.pages, b1.seconds))
         # axe only (the baseline's work): the crawler's overhead; then the product as shipped (axe + our probes).
-        plan = [(1, AXE_ONLY, "axe only: --no-keyboard --no-render-checks"), (1, [], "axe + render and keyboard probes"),
+        plan = [(1, AXE_ONLY, "axe only: --no-keyboard --no-render-checks"),
+                *([(1, [], "axe + render and keyboard probes")] if every_row else []),
                 (2, [], "axe + render and keyboard probes")]
         one = 0.0
         for n, flags, what in plan:
@@ -315,8 +318,8 @@ def browser_rows(work: Path, pages: int, rows: list[Row]) -> None:
                 r.note = f"crawler overhead {overhead:+.0f}%"
             elif n == 1:
                 one = r.rate
-            else:
-                r.note = f"{r.rate / one:.2f}x of 1 browser" if one else ""
+            elif one:
+                r.note = f"{r.rate / one:.2f}x of 1 browser"
             rows.append(r)
 
 
@@ -389,7 +392,8 @@ def sampling_rows(site: Path, manifest: Any, work: Path, rows: list[Row], all_pr
 def memory_rows(site: Path, manifest: Any, work: Path, rows: list[Row]) -> dict[str, Any]:
     n = len(manifest.pages)
     with serve_site(site) as server:
-        args, _out, db = crawl_args(server.base_url + "/index.html", work, "memory", n + 50, ["--no-browser"])
+        args, _out, db = crawl_args(server.base_url + "/index.html", work, "memory", n + 50,
+                                    ["--no-browser", "--no-media"])
         r = run_process(args, db, timeout=3000)
     if r.code != 0:
         raise SystemExit(f"memory crawl failed ({r.code}):\n{r.stderr[-2000:]}")
@@ -403,7 +407,7 @@ def memory_rows(site: Path, manifest: Any, work: Path, rows: list[Row]) -> dict[
         if hit:
             at[mark] = hit[2] / 1024
     peak = r.hwm_kb / 1024
-    row = Row("memory", f"crawl --no-browser of {n:,} pages: RSS at " +
+    row = Row("memory", f"crawl --no-browser --no-media of {n:,} pages: RSS at " +
               ", ".join(f"{k:,} pages {v:.0f} MB" for k, v in at.items()), pages, r.seconds)
     row.ratio = f"peak {peak:.0f} MB"
     row.target = "< 500 MB, flat"
@@ -443,11 +447,14 @@ def main() -> None:
                     help="comma-separated rows to run (default: all)")
     ap.add_argument("--pages", type=int, default=None, help="pages of the static and sampling site (default 1000)")
     ap.add_argument("--memory-pages", type=int, default=None, help="pages of the memory crawl (default 10000)")
-    ap.add_argument("--browser-pages", type=int, default=None, help="pages of the browser rows (default 40)")
+    ap.add_argument("--browser-pages", type=int, default=None, help="pages of the browser rows (default 30)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--all-probes", action="store_true",
                     help="sampling rows with the render and keyboard probes too (default: axe only, as the "
                     "Selenium + axe baseline; the probes make a full 1,000-page browser audit take 10+ minutes)")
+    ap.add_argument("--all", action="store_true",
+                    help="also the static crawl with media checks and the full product with 1 browser (make bench "
+                    "leaves them out to stay within 10 minutes)")
     ap.add_argument("--json", metavar="PATH", help="also write the rows and details as JSON")
     ap.add_argument("--keep", metavar="DIR", help="work in DIR and keep the sites and reports")
     args = ap.parse_args()
@@ -455,7 +462,7 @@ def main() -> None:
     scale = 10 if args.quick else 1
     n_site = args.pages or 1000 // scale
     n_mem = args.memory_pages or 10000 // scale
-    n_browser = args.browser_pages or (40 if not args.quick else 20)
+    n_browser = args.browser_pages or (30 if not args.quick else 20)
 
     import bench_browser as bb
 
@@ -474,9 +481,9 @@ def main() -> None:
             log(f"generated {n_site} pages (5 templates, {sum(p.bytes for p in manifest.pages) / 2**20:.0f} MiB "
                 f"of HTML) in {time.monotonic() - t:.1f} s")
         if "static" in only:
-            static_rows(site, manifest, work, rows)
+            static_rows(site, manifest, work, rows, every_row=args.all)
         if "browser" in only:
-            browser_rows(work, n_browser, rows)
+            browser_rows(work, n_browser, rows, every_row=args.all)
         if "sampling" in only:
             details["sampling"] = sampling_rows(site, manifest, work, rows, args.all_probes)
         if "memory" in only:

@@ -156,10 +156,14 @@ def test_crawl_through_the_grid_audits_every_page(grid, tmp_path):
     assert all(p["browser"] and p["browser"]["audited"] for p in html), [
         (p["url"], p["browser"]) for p in html if not (p["browser"] and p["browser"]["audited"])]
     assert run["stats"]["audit/browser_pages"] == len(html)
-    # the defects only a browser can see were seen through the Grid
-    by_axe: dict[str, set[str]] = {}
+    # the defects only a browser can see were seen through the Grid: by axe, and by our keyboard walk (without
+    # DevTools on a Grid node there is no focused-vs-unfocused screenshot, so a missing focus indicator whose styles
+    # do not change is left to review there instead of failing)
+    by_browser: dict[str, set[str]] = {}
     for f in findings:
-        if f["outcome"] == str(Outcome.FAIL) and "axe" in f["sources"]:
-            by_axe.setdefault(urlsplit(f["url"]).path, set()).add(f["check_id"])
+        seen = (f["outcome"] == str(Outcome.FAIL) and ("axe" in f["sources"] or "browser" in f["sources"])) or (
+            f["outcome"] == str(Outcome.REVIEW) and "browser" in f["sources"])
+        if seen:
+            by_browser.setdefault(urlsplit(f["url"]).path, set()).add(f["check_id"])
     for path, checks in EXPECTED["browser"].items():
-        assert set(checks) <= by_axe.get(path, set()), (path, by_axe.get(path))
+        assert set(checks) <= by_browser.get(path, set()), (path, by_browser.get(path))
