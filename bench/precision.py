@@ -92,49 +92,33 @@ class BrowserRun:
 
 def run_browser(corpus: Path = CORPUS, probes: tuple[str, ...] | None = None) -> BrowserRun:
     """Every page of the corpus in one loopback-only Chromium: our browser checks' findings (not axe's)."""
-    from functools import partial
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-    import threading
-
     from audits.gather.probes import DEFAULT_PROBES
     from crawler.browser import BrowserConfig, DriverPool
+    from crawler.devserver import serve
 
     from tests.helpers import LOOPBACK_BROWSER_ARGS  # Chromium never leaves loopback
 
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
     load_checks(plugins=False)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(corpus)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    port = server.server_address[1]
     config = BrowserConfig(browsers=1, browser_args=tuple(LOOPBACK_BROWSER_ARGS), screenshots=False,
                            probes=tuple(probes) if probes is not None else DEFAULT_PROBES)
     out = BrowserRun()
     started = time.perf_counter()
-    try:
-        with DriverPool(config) as pool:
-            for path in sorted(corpus.glob("*.html")):
-                result = pool.audit(f"http://127.0.0.1:{port}/{path.name}")
-                out.pages += 1
-                if result.error:
-                    out.errors.append((path.name, result.error))
-                    continue
-                for name, data in ((result.artifact.probes or {}) if result.artifact else {}).items():
-                    if isinstance(data, dict):
-                        if "seconds" in data:
-                            out.probe_seconds.setdefault(name, []).append(float(data["seconds"]))
-                        if data.get("error"):
-                            out.errors.append((path.name, f"probe {name}: {data['error']}"))
-                for f in result.findings:
-                    if tuple(f.sources) == ("browser",):
-                        out.findings.append((path.name, f))
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(str(corpus)) as server, DriverPool(config) as pool:
+        for path in sorted(corpus.glob("*.html")):
+            result = pool.audit(f"{server.base_url}/{path.name}")
+            out.pages += 1
+            if result.error:
+                out.errors.append((path.name, result.error))
+                continue
+            for name, data in ((result.artifact.probes or {}) if result.artifact else {}).items():
+                if isinstance(data, dict):
+                    if "seconds" in data:
+                        out.probe_seconds.setdefault(name, []).append(float(data["seconds"]))
+                    if data.get("error"):
+                        out.errors.append((path.name, f"probe {name}: {data['error']}"))
+            for f in result.findings:
+                if tuple(f.sources) == ("browser",):
+                    out.findings.append((path.name, f))
     out.elapsed = time.perf_counter() - started
     return out
 

@@ -7,9 +7,6 @@ Fixture pages are otherwise well built, so a fail page proves one check only.
 
 from __future__ import annotations
 
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
@@ -20,6 +17,7 @@ from audits.gather.probes import PROBES
 from audits.model import Kind, Outcome
 from audits.registry import load_checks, select
 from crawler.browser import BrowserResult, DriverPool
+from crawler.devserver import serve
 
 from .conftest import make_config
 
@@ -30,20 +28,10 @@ BROWSER_CHECKS = select(Kind.BROWSER)
 BROWSER_IDS = [c.id for c in BROWSER_CHECKS]
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def fixture_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(FIXTURES)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(str(FIXTURES)) as server:  # the project's own loopback server
+        yield server.base_url
 
 
 @pytest.fixture(scope="module")
