@@ -14,6 +14,7 @@ from typing import Any, Iterator
 import pytest
 
 from audits.gather import render
+from crawler.browser import _WithoutCdp
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixture_site" / "browser_checks"
 
@@ -51,18 +52,6 @@ def driver(pool) -> Iterator[Any]:
         yield slot.driver
 
 
-class _NoCdp:
-    """The driver without DevTools commands (as through some Selenium Grids): the probe resizes the window."""
-
-    def __init__(self, driver: Any) -> None:
-        self._driver = driver
-
-    def __getattr__(self, name: str) -> Any:
-        if name == "execute_cdp_cmd":
-            raise AttributeError(name)
-        return getattr(self._driver, name)
-
-
 @pytest.mark.parametrize("page", ["text-spacing/fail.html", "reflow/fail.html", "text-resize/fail.html"])
 def test_probe_restores_the_page(driver, fixtures_url, page):
     driver.get(f"{fixtures_url}/{page}")
@@ -93,7 +82,7 @@ def test_reflow_without_devtools_resizes_the_window_and_restores_it(driver, fixt
     driver.get(f"{fixtures_url}/reflow/fail.html")
     size = driver.get_window_size()
     before = driver.execute_script(_STATE_JS)
-    data = render.gather(_NoCdp(driver), budget=3.0)
+    data = render.gather(_WithoutCdp(driver), budget=3.0)  # as through a Grid
     assert driver.get_window_size() == size
     assert driver.execute_script(_STATE_JS)["innerWidth"] == before["innerWidth"]
     reflow = data["reflow"]
