@@ -269,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "baseline":
             return cmd_baseline(args)
     except UserError as exc:
-        from crawler.auth import mask
+        from crawler.secrets import mask
 
         print(mask(f"empathy-audit: {exc}"), file=sys.stderr)
         return exc.code
@@ -493,7 +493,7 @@ def run_crawl(url: str, args: argparse.Namespace) -> CrawlResult:
         raise UserError(str(exc)) from None
     traffic = _load_traffic(getattr(args, "traffic", None))
     policy = _gate_policy(args)  # a bad baseline file stops here, before anything is crawled
-    from crawler.auth import install_log_masking
+    from crawler.secrets import install_log_masking
 
     install_log_masking()
     overrides = scrapy_settings(args)
@@ -508,7 +508,7 @@ def run_crawl(url: str, args: argparse.Namespace) -> CrawlResult:
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
-    from crawler.pipelines import versions
+    from crawler.storage_pipeline import versions
     from crawler.spiders.site import SiteSpider
     from crawler.storage import Store, StoreError
 
@@ -524,7 +524,7 @@ def run_crawl(url: str, args: argparse.Namespace) -> CrawlResult:
         store = Store(args.db)
     except StoreError as exc:
         raise UserError(str(exc)) from None
-    from crawler.pipelines import audit_settings
+    from crawler.storage_pipeline import audit_settings
 
     run_id = store.start_run(origin_of(start_url), start_url, {}, versions())
     settings.set("AUDIT_RUN_ID", run_id, priority="cmdline")
@@ -700,7 +700,7 @@ def _record_score(store: Any, run_id: int, gate: Any) -> None:
 
 def _print_gate(gate: Any, reports: dict[str, str], quiet: bool) -> None:
     """stderr: warnings, one line per fix that failed the gate, the verdict. stdout: baseline entries gone."""
-    from crawler.auth import mask
+    from crawler.secrets import mask
 
     if gate is None:
         return

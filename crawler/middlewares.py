@@ -21,7 +21,8 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider, IgnoreRequest, NotConfigured
 from scrapy.http import FormRequest, Request, TextResponse
 
-from crawler.auth import AuthError, AuthSession, mask, register_secret, run_hook
+from crawler.auth import AuthError, AuthSession, run_hook
+from crawler.secrets import mask, register_secret
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +77,8 @@ class StagingAccessMiddleware:
                     for k, v in self.access.cookies.items() for h in self.access.hosts
                 ])
             if self.access.login_hook:
-                from twisted.internet.threads import deferToThread
-
                 from scrapy.utils.defer import maybe_deferred_to_future
+                from twisted.internet.threads import deferToThread
 
                 cookies = await maybe_deferred_to_future(deferToThread(run_hook, self.access))
                 self._add_cookies(cookies)

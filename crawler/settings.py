@@ -43,10 +43,10 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 ITEM_PIPELINES = {
     "crawler.pipelines.StaticAuditPipeline": 100,
-    "crawler.pipelines.LinkIntegrityPipeline": 150,
+    "crawler.link_pipeline.LinkIntegrityPipeline": 150,
     "crawler.media_pipeline.MediaAuditPipeline": 200,  # what each page downloads; browser (300) runs after it
     "crawler.media_pipeline.MediaBrowserPipeline": 350,  # adds the browser's Resource Timing (AUDIT_BROWSERS > 0)
-    "crawler.pipelines.StoragePipeline": 900,
+    "crawler.storage_pipeline.StoragePipeline": 900,
 }
 
 # Staging access (crawler/middlewares.py): last before the wire, so what it strips from other hosts stays stripped.

@@ -116,7 +116,7 @@ class StoreError(Exception):
 class Store:
     """The one place that reads and writes run history: a SQLite file, or a postgresql:// URL (PgStore, same methods).
 
-    Every string written is masked (crawler.auth.mask): a staging secret never reaches the database or a report.
+    Every string written is masked (crawler.secrets.mask): a staging secret never reaches the database or a report.
     """
 
     def __new__(cls, path: str, *args: Any, **kwargs: Any) -> "Store":
@@ -127,7 +127,7 @@ class Store:
         return super().__new__(cls)
 
     def __init__(self, path: str) -> None:
-        from crawler.auth import MaskingConnection
+        from crawler.secrets import MaskingConnection
 
         self.path = path
         try:

@@ -22,7 +22,7 @@ import re
 from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
-from crawler.auth import mask, redact_url, register_secret
+from crawler.secrets import mask, redact_url, register_secret
 from crawler.storage import MIGRATIONS, Store, StoreError
 
 _LOCK_KEY = 7_302_515_913  # pg_advisory_xact_lock key for migrations (any constant shared by all runs)

@@ -8,462 +8,46 @@ previous run of the same site. Writers only render what is built here.
 
 from __future__ import annotations
 
-import base64
-import math
-import os
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
 from audits.model import WCAG_SLUGS, Check, Kind, Outcome, Persona, Severity
 from reports import fixes as fx
 from reports import savings, scoring
 from reports import wording as w
+from reports.model import (
+    SEVERITIES,
+    CheckError,
+    Coverage,
+    Element,
+    Fix,
+    FixLink,
+    FixPage,
+    GoneFix,
+    Lookup,
+    Model,
+    Page,
+    PersonaHarm,
+    PersonaView,
+    Report,
+    Score,
+    Summary,
+    Trend,
+    WcagRef,
+)
+from reports.rows import (
+    Item,
+    RunInputs,
+    dedupe,
+    float_or_none,
+    ordered_sources,
+    page_order,
+    page_record,
+    parse_finding,
+    run_info,
+)
 from reports.traffic import Traffic
-
-SCREENSHOT_MAX_BYTES = 200 * 1024  # larger screenshots are not embedded (the HTML report must stay small)
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-SOURCE_ORDER = ("static", "axe", "browser", "media", "crawl")  # how "found by" is listed; others follow by name
-SEVERITIES = sorted(Severity, key=lambda s: -s.rank)  # critical, serious, moderate, minor
-MAX_EXAMPLES = 3  # example elements shown with each fix
-
-Lookup = Callable[[str], "Check | None"]
-RunInputs = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]
-
-
-# --- records ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WcagRef:
-    sc: str  # "1.1.1"
-    url: str  # its Understanding page
-    name: str  # "non text content" (from the page's slug); "" when not known
-
-
-@dataclass
-class RunInfo:
-    id: int | None
-    site: str
-    start_url: str
-    started_at: str | None
-    finished_at: str | None
-    status: str  # finished | interrupted | running | failed
-    versions: dict[str, str | None]
-    settings: dict[str, Any]
-    stats: dict[str, Any]
-
-    @property
-    def partial(self) -> bool:
-        """Anything but a finished crawl means pages are missing from the report."""
-        return self.status != "finished"
-
-
-@dataclass
-class Element:
-    """One failing (or to-review) element on one page."""
-
-    selector: str
-    snippet: str  # untrusted HTML: shown escaped, never rendered
-    message: str
-    severity: Severity
-    sources: tuple[str, ...]
-    data: dict[str, Any]
-    outcome: Outcome = Outcome.FAIL
-    screenshot_path: str | None = None  # as the finding gave it
-    screenshot_uri: str | None = None  # data: URI when the PNG exists and is small enough
-
-    @property
-    def inferred_from(self) -> str | None:
-        """The representative page a browser finding was projected from (browser sampling); None when found here."""
-        v = self.data.get("inferred_from")
-        return str(v) if v else None
-
-
-@dataclass
-class FixPage:
-    """One page of a fix: its elements and what the page adds to the fix's score."""
-
-    url: str
-    anchor: str  # id of this entry in the fix ("fix-...--page-3"): pages link here
-    page_anchor: str  # id of the page in the page list
-    page_title: str | None
-    elements: list[Element]
-    outcome: Outcome  # FAIL when any element fails, else REVIEW
-    visits: float  # V(p): visits a month (analytics) or share of visits (proxy)
-    journey: str | None  # the key task of the page or of the element's form ("buying"), None when none
-    journey_multiplier: float  # J
-    occurrence_factor: float  # g(n)
-    confidence: float  # c
-    confidence_basis: str  # key of scoring.CONFIDENCE
-    bve: float  # this page's part of the fix's BVE
-
-
-class _PersonaNames:
-    """How templates name the persona of a record that has a `persona` field."""
-
-    persona: Persona
-
-    @property
-    def id(self) -> str:
-        return str(self.persona)
-
-    @property
-    def label(self) -> str:
-        return self.persona.label
-
-    @property
-    def words(self) -> str:
-        return w.PERSONA_WORDS[self.persona]
-
-
-@dataclass
-class PersonaHarm(_PersonaNames):
-    """How a fix hurts one persona."""
-
-    persona: Persona
-    role: str  # P primary, S secondary, M minor (IMPACT.md section 4)
-    harm: float  # S_k, 0..1
-    share: float  # pi_k
-    bve: float  # this persona's part of the fix's BVE
-    how: str  # one line: what the persona meets
-
-
-
-    @property
-    def level(self) -> str:
-        """'blocks', 'serious', 'moderate', 'minor': the harm in words."""
-        if self.harm >= 1.0:
-            return "blocks"
-        if self.harm >= 0.7:
-            return "serious"
-        if self.harm >= 0.3:
-            return "moderate"
-        return "minor"
-
-
-@dataclass
-class Score:
-    bve: float  # blocked-visit equivalents a month (analytics) or as a share of visits (proxy)
-    affected: float  # visits (or share) that meet the barrier, upper bound
-    visit_share: float  # share of the site's visits that land on the fix's pages
-    effort: float  # E
-    priority: float  # BVE / E
-    confidence: float  # visit-weighted c over its pages
-    bar: int = 0  # 0..100, log scale, for the chart
-
-
-@dataclass
-class Fix:
-    """Every finding one change repairs: one check, one fingerprint, all its pages."""
-
-    fingerprint: fx.Fingerprint
-    anchor: str
-    check_id: str
-    title: str  # the passing condition
-    failure_title: str  # what a visitor meets
-    severity: Severity  # worst among its findings
-    declared_severity: Severity | None
-    known: bool
-    kind: str | None
-    best_practice: bool
-    wcag: list[WcagRef]
-    how_to_fix: str
-    sources: list[str]
-    outcome: Outcome  # FAIL, or REVIEW when every finding needs a person to decide
-    component: fx.Component
-    personas: list[PersonaHarm]
-    pages: list[FixPage]
-    score: Score
-    task: str  # what it gets in the way of ("buying", "using buttons")
-    journey: str | None  # the key task when it sits on a key journey
-    blocker: bool  # lane "Fix first: blocks a key task"
-    rank: int = 0
-    reason: str = ""
-    trend: str | None = None  # "new" | "unchanged"; None when there is no previous run to compare with
-    pages_before: int | None = None  # pages in the previous run, for unchanged fixes
-    bandwidth: dict[str, Any] | None = None  # HOOK: bytes and seconds saved, for media fixes
-    contrast: dict[str, Any] | None = None  # colour fixes: fg, bg, size, ratio, expected (the worst text of the pair)
-
-    @property
-    def id(self) -> str:
-        return self.fingerprint.id
-
-    @property
-    def lane(self) -> str:
-        return "blocker" if self.blocker else "ranked"
-
-    detail: str = ""  # tells apart fixes that would otherwise share a heading ("#phone")
-
-    @property
-    def heading(self) -> str:
-        base = f"{self.failure_title}: {self.component.name}"
-        return f"{base} ({self.detail})" if self.detail else base
-
-    @property
-    def pages_affected(self) -> int:
-        return len(self.pages)
-
-    @property
-    def elements(self) -> int:
-        return sum(len(p.elements) for p in self.pages)
-
-    @property
-    def max_harm(self) -> float:
-        return max((p.harm for p in self.personas), default=0.0)
-
-    @property
-    def examples(self) -> list[tuple[FixPage, Element]]:
-        """Up to MAX_EXAMPLES elements, one per page first, those with a screenshot, then those found on their own
-        page (not inferred from a representative), preferred."""
-        firsts = [(pp, pp.elements[0]) for pp in self.pages if pp.elements]
-        firsts.sort(key=lambda pe: (pe[1].screenshot_uri is None, pe[1].inferred_from is not None))
-        return firsts[:MAX_EXAMPLES]
-
-    def harm_for(self, persona: Persona) -> PersonaHarm | None:
-        return next((p for p in self.personas if p.persona == persona), None)
-
-
-@dataclass
-class CheckError:
-    """A check that could not run on a page (Outcome.ERROR): never a pass."""
-
-    check_id: str
-    title: str
-    url: str
-    page_anchor: str
-    selector: str
-    message: str
-    sources: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class FixLink:
-    """From a page to its entry in one fix."""
-
-    fix_id: str
-    anchor: str  # the FixPage anchor
-    fix_anchor: str
-    rank: int
-    heading: str
-    severity: Severity
-    outcome: Outcome
-    blocker: bool
-    elements: int
-
-
-@dataclass
-class Page:
-    anchor: str
-    url: str
-    final_url: str | None
-    status: int | None
-    content_type: str | None
-    depth: int | None
-    title: str | None
-    found_via: str | None
-    inbound_links: int
-    error: str | None
-    redirect_chain: list[str]
-    browser: dict[str, Any] | None  # None: no browser audit was attempted
-    sitemap_priority: float | None = None
-    in_crawl: bool = True  # False: only known from a finding's URL
-    inferred_from_anchor: str = ""  # the representative's anchor in the page list, when it is there
-    importance: float = 0.0  # I(p), the structural proxy
-    visits: float = 0.0  # V(p) in the model's unit
-    visit_share: float = 0.0  # V(p) / total
-    in_traffic: bool = False  # V(p) came from the analytics file
-    journey: str | None = None  # key task of the page from its URL
-    fixes: list[FixLink] = field(default_factory=list)
-    check_errors: list[CheckError] = field(default_factory=list)
-
-    @property
-    def is_html(self) -> bool:
-        ct = (self.content_type or "").split(";")[0].strip().lower()
-        return ct in HTML_TYPES
-
-    @property
-    def broken(self) -> bool:
-        return self.status is not None and self.status >= 400
-
-    @property
-    def audited(self) -> bool:
-        """An HTML page that answered with a page: the static checks ran on it."""
-        return self.in_crawl and self.is_html and self.status is not None and self.status < 400 and not self.error
-
-    @property
-    def redirected(self) -> bool:
-        return bool(self.redirect_chain) or bool(self.final_url and self.final_url != self.url)
-
-    @property
-    def browser_audited(self) -> bool:
-        return bool(self.browser and self.browser.get("audited") and not self.browser.get("error"))
-
-    @property
-    def browser_inferred(self) -> bool:
-        """Not loaded in a browser: browser sampling (crawler/sampling.py) inferred its browser findings from a
-        representative of its template. Neither a failure nor an audit."""
-        return bool(self.browser and self.browser.get("inferred") and not self.browser_audited
-                    and not self.browser.get("error"))
-
-    @property
-    def inferred_from(self) -> str | None:
-        """The representative page this page's browser findings were inferred from."""
-        return str(self.browser.get("inferred_from") or "") or None if self.browser_inferred and self.browser else None
-
-    @property
-    def template(self) -> str | None:
-        """The page's layout signature, when browser sampling was on."""
-        t = (self.browser or {}).get("template")
-        return str(t) if t else None
-
-    @property
-    def browser_representative(self) -> bool:
-        return bool(self.browser_audited and (self.browser or {}).get("representative"))
-
-    @property
-    def browser_failed(self) -> bool:
-        return self.browser is not None and not self.browser_audited and not self.browser_inferred
-
-    @property
-    def browser_error(self) -> str | None:
-        if not self.browser_failed:
-            return None
-        return (self.browser or {}).get("error") or "the browser audit did not run"
-
-    @property
-    def failing(self) -> list[FixLink]:
-        return [f for f in self.fixes if f.outcome is Outcome.FAIL]
-
-    @property
-    def reviews(self) -> list[FixLink]:
-        return [f for f in self.fixes if f.outcome is Outcome.REVIEW]
-
-
-@dataclass
-class Coverage:
-    """What the crawl could and could not audit. Each list holds pages (the same objects as Report.pages)."""
-
-    non_html: list[Page]
-    broken: list[Page]
-    redirects: list[Page]
-    errors: list[Page]  # no usable response: unreachable, robots-blocked, timed out...
-    browser_failures: list[Page]
-
-
-@dataclass
-class PersonaView(_PersonaNames):
-    """What one persona meets on the site: the fixes that hurt them, worst for them first."""
-
-    persona: Persona
-    share: float  # pi_k
-    fixes: list[tuple[Fix, PersonaHarm]]
-    pages_hit: int  # audited pages with at least one failing barrier for them
-    visit_share_hit: float  # share of the site's visits that land on such a page
-    blocker_pages: int  # pages where a barrier blocks them (harm 1.0)
-    bve: float
-
-
-    @property
-    def singular(self) -> str:
-        return w.PERSONA_SINGULAR[self.persona]
-
-
-    @property
-    def failing(self) -> list[tuple[Fix, PersonaHarm]]:
-        return [(f, h) for f, h in self.fixes if f.outcome is Outcome.FAIL]
-
-
-@dataclass
-class GoneFix:
-    """A fix of the previous run whose fingerprint this run did not find."""
-
-    fingerprint: str
-    check_id: str
-    heading: str
-    pages: list[str]  # URL paths in the previous run
-    rechecked: bool  # at least one of its pages was audited again: it is fixed (else: not checked this time)
-
-
-@dataclass
-class Trend:
-    previous_run_id: int | None
-    previous_finished_at: str | None
-    comparable: bool  # both runs used the same engines
-    note: str  # "" or why the comparison is rough
-    new: list[Fix]
-    unchanged: list[Fix]
-    fixed: list[GoneFix]
-    not_rechecked: list[GoneFix]
-
-
-@dataclass
-class Model:
-    """The assumptions behind the scores, shown in the report ("how fixes are ranked")."""
-
-    traffic: str  # "analytics" | "proxy"
-    traffic_source: str | None  # file name of the analytics CSV
-    total_visits: float  # sum of V over audited pages: visits a month, or 1.0 (shares)
-    pages_in_traffic: int  # audited pages found in the analytics file
-    pages_estimated: int  # audited pages whose visits come from the proxy
-    shares: dict[Persona, float]
-    version: str = scoring.MODEL_VERSION
-
-    @property
-    def counts_visits(self) -> bool:
-        return self.traffic == "analytics"
-
-
-@dataclass
-class Summary:
-    pages_crawled: int
-    html_pages_audited: int
-    browser_pages_audited: int
-    browser_audits: str  # "none" (static checks only) | "some" | "all" (of the audited HTML pages)
-    browser_pages_inferred: int  # audited HTML pages whose browser findings were inferred from a representative
-    browser_templates: int  # templates those pages belong to
-    pages_with_fixes: int  # pages with at least one failing fix
-    fixes: int  # fixes with a failure (outcome fail)
-    blockers: int  # of which block a key task
-    template_fixes: int  # of which one change repairs several pages
-    fixes_by_severity: dict[str, int]  # critical..minor, every key present
-    elements: int  # failing elements over all fixes
-    to_review: int  # fixes that need a person to decide (outcome needs-review)
-    review_elements: int
-    could_not_check: int
-
-
-@dataclass
-class Report:
-    run: RunInfo
-    summary: Summary
-    model: Model
-    fixes: list[Fix]  # the order of the report: blockers, then by priority
-    personas: list[PersonaView]
-    trend: Trend | None
-    could_not_check: list[CheckError]
-    pages: list[Page]
-    coverage: Coverage
-    bandwidth: Any = None  # HOOK: the low-bandwidth view (media issue); None until that lands
-
-    @property
-    def blockers(self) -> list[Fix]:
-        return [f for f in self.fixes if f.blocker]
-
-    @property
-    def ranked(self) -> list[Fix]:
-        return [f for f in self.fixes if not f.blocker]
-
-    @property
-    def failing(self) -> list[Fix]:
-        return [f for f in self.fixes if f.outcome is Outcome.FAIL]
-
-    @property
-    def top(self) -> list[Fix]:
-        return self.fixes[:5]
-
 
 # --- helpers -----------------------------------------------------------------------------------------------
 
@@ -479,40 +63,6 @@ def http_url(url: Any) -> str | None:
     return url
 
 
-def screenshot_data_uri(path: Any, max_bytes: int = SCREENSHOT_MAX_BYTES) -> str | None:
-    """A data: URI of the PNG at absolute `path`, or None when it is missing, not a PNG, or too large."""
-    if not isinstance(path, str) or not path:
-        return None
-    p = Path(path)
-    if not p.is_absolute():
-        return None
-    try:
-        if not p.is_file() or p.stat().st_size >= max_bytes:
-            return None
-        raw = p.read_bytes()
-    except OSError:
-        return None
-    if not raw.startswith(PNG_MAGIC) or len(raw) >= max_bytes:
-        return None
-    return "data:image/png;base64," + base64.b64encode(raw).decode("ascii")
-
-
-def _severity(value: Any, default: Severity = Severity.MODERATE) -> Severity:
-    try:
-        return Severity(value)
-    except ValueError:
-        return default
-
-
-def _outcome(value: Any) -> Outcome:
-    if value is None:
-        return Outcome.FAIL
-    try:
-        return Outcome(value)
-    except ValueError:
-        return Outcome.ERROR  # an outcome we cannot read is never shown as a pass nor a failure
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "check"
 
@@ -520,27 +70,6 @@ def _slug(text: str) -> str:
 def _natural_key(text: str) -> tuple:
     """'li:nth-of-type(10)' after 'li:nth-of-type(2)'."""
     return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text))
-
-
-def _ordered_sources(sources: Iterable[str]) -> list[str]:
-    unique = set(sources)
-    known = [s for s in SOURCE_ORDER if s in unique]
-    return known + sorted(unique - set(SOURCE_ORDER))
-
-
-def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _float_or_none(value: Any) -> float | None:
-    try:
-        v = float(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
-    return v if v is None or math.isfinite(v) else None
 
 
 _AXE_IMPACT = {"critical": "critical", "serious": "serious", "moderate": "moderate", "minor": "minor"}
@@ -584,114 +113,6 @@ def _default_lookup(check_id: str) -> Check | None:
 
 
 # --- building: pages and findings ----------------------------------------------------------------------------
-
-
-def _run_info(run: dict[str, Any]) -> RunInfo:
-    versions = dict(run.get("versions") or {})
-    for key in ("empathy_audit", "scrapy", "python", "axe_core", "chromium"):
-        versions.setdefault(key, None)
-    return RunInfo(
-        id=run.get("id"),
-        site=str(run.get("site") or ""),
-        start_url=str(run.get("start_url") or run.get("site") or ""),
-        started_at=run.get("started_at"),
-        finished_at=run.get("finished_at"),
-        status=str(run.get("status") or "unknown"),
-        versions=versions,
-        settings=dict(run.get("settings") or {}),
-        stats=dict(run.get("stats") or {}),
-    )
-
-
-def _page(d: dict[str, Any]) -> Page:
-    browser = d.get("browser")
-    return Page(
-        anchor="",
-        url=str(d.get("url") or ""),
-        final_url=d.get("final_url"),
-        status=_int_or_none(d.get("status")),
-        content_type=d.get("content_type"),
-        depth=_int_or_none(d.get("depth")),
-        title=d.get("title"),
-        found_via=d.get("found_via"),
-        inbound_links=_int_or_none(d.get("inbound_links")) or 0,
-        error=d.get("error"),
-        redirect_chain=[str(u) for u in (d.get("redirect_chain") or [])],
-        browser=dict(browser) if isinstance(browser, dict) else None,
-        sitemap_priority=_float_or_none(d.get("sitemap_priority")),
-    )
-
-
-def _page_order(p: Page) -> tuple:
-    return (p.depth if p.depth is not None else 1_000_000, p.url)
-
-
-@dataclass
-class _Item:
-    """A parsed finding, before grouping."""
-
-    check_id: str
-    url: str
-    outcome: Outcome
-    element: Element
-
-
-def _parse_finding(f: dict[str, Any], screenshots: dict[str, str | None], shots_base: str | None = None) -> _Item:
-    data = dict(f.get("data") or {})
-    shot = data.get("screenshot")
-    shot_path = shot if isinstance(shot, str) and shot else None
-    if shot_path is not None and shots_base and not os.path.isabs(shot_path):
-        shot_path = os.path.join(shots_base, shot_path)  # browser screenshots are stored relative to the run's out dir
-    if shot_path is not None and shot_path not in screenshots:
-        screenshots[shot_path] = screenshot_data_uri(shot_path)
-    outcome = _outcome(f.get("outcome"))
-    return _Item(
-        check_id=str(f.get("check_id") or "unknown"),
-        url=str(f.get("url") or ""),
-        outcome=outcome,
-        element=Element(
-            selector=str(f.get("selector") or ""),
-            snippet=str(f.get("snippet") or ""),
-            message=str(f.get("message") or ""),
-            severity=_severity(f.get("severity")),
-            sources=_shared(tuple(str(s) for s in (f.get("sources") or ()))),
-            data=data,
-            outcome=outcome,
-            screenshot_path=shot_path,
-            screenshot_uri=screenshots.get(shot_path) if shot_path else None,
-        ),
-    )
-
-
-_SHARED: dict[tuple[str, ...], tuple[str, ...]] = {}
-
-
-def _shared(sources: tuple[str, ...]) -> tuple[str, ...]:
-    """One tuple object per distinct sources tuple (a run has a handful, over tens of thousands of elements)."""
-    if len(_SHARED) > 1024:
-        _SHARED.clear()
-    return _SHARED.setdefault(sources, sources)
-
-
-def _dedupe(items: list[_Item]) -> list[_Item]:
-    """Identical findings (same check, outcome, page, element and message) become one, their sources merged."""
-    seen: dict[tuple, _Item] = {}
-    out: list[_Item] = []
-    for it in items:
-        e = it.element
-        key = (it.check_id, it.outcome, it.url, e.selector, e.snippet, e.message)
-        first = seen.get(key)
-        if first is None:
-            seen[key] = it
-            out.append(it)
-            continue
-        fe = first.element
-        fe.sources = tuple(_ordered_sources((*fe.sources, *e.sources)))
-        if e.severity.rank > fe.severity.rank:
-            fe.severity = e.severity
-        if fe.screenshot_uri is None and e.screenshot_uri is not None:
-            fe.screenshot_path, fe.screenshot_uri = e.screenshot_path, e.screenshot_uri
-    return out
 
 
 # --- building: visits ---------------------------------------------------------------------------------------------
@@ -738,7 +159,7 @@ def _assign_visits(pages: list[Page], traffic: Traffic | None) -> Model:
 # --- building: fixes -----------------------------------------------------------------------------------------------
 
 
-def _roles(check_id: str, check: Check | None, items: list[_Item]) -> list[tuple[Persona, str]]:
+def _roles(check_id: str, check: Check | None, items: list[Item]) -> list[tuple[Persona, str]]:
     """Persona roles for a check: what axe reported, else IMPACT.md section 4's table, else the check's personas."""
     from audits.browser.axe_map import AXE_PERSONAS
 
@@ -777,7 +198,7 @@ def _confidence(e: Element, page_level: bool) -> str:
 def _ratios(data: dict[str, Any]) -> tuple[float, float] | None:
     """(contrast ratio, required ratio) from axe's colour-contrast check data ("4.5:1" or 4.5), else None."""
     data = fx.contrast_of(data)
-    ratio, expected = _float_or_none(data.get("contrastRatio")), _float_or_none(data.get("expectedContrastRatio"))
+    ratio, expected = float_or_none(data.get("contrastRatio")), float_or_none(data.get("expectedContrastRatio"))
     if ratio is None or expected is None:
         m = re.match(r"^\s*([\d.]+)\s*:\s*1\s*$", str(data.get("expectedContrastRatio") or ""))
         expected = float(m.group(1)) if m else expected
@@ -795,7 +216,7 @@ def _ratio_label(r: float) -> str:
     return f"{r:.2f}".rstrip("0").rstrip(".") + ":1"
 
 
-def _colour_pair(fp: fx.Fingerprint, items: list[_Item]) -> dict[str, Any] | None:
+def _colour_pair(fp: fx.Fingerprint, items: list[Item]) -> dict[str, Any] | None:
     """A colour fix's pair and its worst (lowest) contrast below the required ratio, from axe's check data."""
     worst: tuple[float, float] | None = None
     for it in items:
@@ -823,7 +244,7 @@ def _bytes_saved(elements: list[Element]) -> float | None:
     page-weight summary whose bytes the page's file fixes already save: reports.savings)."""
     total, seen = 0.0, False
     for e in elements:
-        v = _float_or_none(e.data.get("bytes_saved"))
+        v = float_or_none(e.data.get("bytes_saved"))
         if v is not None and v >= 0:
             total, seen = total + v, True
     return total if seen else None
@@ -831,7 +252,7 @@ def _bytes_saved(elements: list[Element]) -> float | None:
 
 def _make_fix(
     fp: fx.Fingerprint,
-    items: list[_Item],
+    items: list[Item],
     pages_by_url: dict[str, Page],
     check: Check | None,
     shares: Mapping[Persona, float],
@@ -842,7 +263,7 @@ def _make_fix(
     by_page: dict[str, list[Element]] = {}
     for it in items:
         by_page.setdefault(it.url, []).append(it.element)
-    urls = sorted(by_page, key=lambda u: _page_order(pages_by_url[u]))
+    urls = sorted(by_page, key=lambda u: page_order(pages_by_url[u]))
     for els in by_page.values():
         els.sort(key=lambda e: (_natural_key(e.selector), e.message, e.snippet))
     severity = max((it.element.severity for it in items), key=lambda s: s.rank)
@@ -930,7 +351,7 @@ def _make_fix(
     # that happens to be on a journey page.
     blocker = (outcome is Outcome.FAIL and max_harm >= scoring.BLOCKER_HARM - 1e-9 and journey is not None
                and task in fx.JOURNEYS)
-    sources = _ordered_sources(s for it in items for s in it.element.sources)
+    sources = ordered_sources(s for it in items for s in it.element.sources)
     bandwidth = None
     if media and saved_pages:
         bandwidth = {"bytes_saved_per_page": saved_total / saved_pages, "pages": saved_pages}
@@ -966,9 +387,9 @@ def _make_fix(
     )
 
 
-def _fingerprints(items: list[_Item], audited_count: int) -> dict[str, tuple[fx.Fingerprint, list[_Item]]]:
+def _fingerprints(items: list[Item], audited_count: int) -> dict[str, tuple[fx.Fingerprint, list[Item]]]:
     """Group items by fingerprint; one check's page-level findings over most of the site become one layout fix."""
-    groups: dict[str, tuple[fx.Fingerprint, list[_Item]]] = {}
+    groups: dict[str, tuple[fx.Fingerprint, list[Item]]] = {}
     page_level: dict[str, set[str]] = {}
     for it in items:
         fp = fx.fingerprint(it.check_id, it.url, it.element.selector, it.element.snippet, it.element.data)
@@ -979,7 +400,7 @@ def _fingerprints(items: list[_Item], audited_count: int) -> dict[str, tuple[fx.
         wide = fx.site_wide(check_id, len(urls), audited_count)
         if wide is None:
             continue
-        merged: list[_Item] = []
+        merged: list[Item] = []
         for key in [k for k, (fp, its) in groups.items() if fp.kind == "page" and its[0].check_id == check_id]:
             merged.extend(groups.pop(key)[1])
         groups[wide.id] = (wide, merged)
@@ -1178,11 +599,11 @@ def build_report(
     persona_shares = dict(scoring.PERSONA_SHARES)
     for k, v in (shares or {}).items():
         persona_shares[Persona(k)] = float(v)
-    info = _run_info(run)
+    info = run_info(run)
 
     # Pages, in a stable order (start page first), each with an anchor.
-    page_list = [_page(d) for d in pages]
-    page_list.sort(key=_page_order)
+    page_list = [page_record(d) for d in pages]
+    page_list.sort(key=page_order)
     pages_by_url: dict[str, Page] = {}
     for p in page_list:
         pages_by_url.setdefault(p.url, p)
@@ -1192,7 +613,7 @@ def build_report(
 
     screenshots: dict[str, str | None] = {}
     shots_base = (run.get("settings") or {}).get("AUDIT_OUT_DIR")
-    items = _dedupe([_parse_finding(f, screenshots, shots_base if isinstance(shots_base, str) else None)
+    items = dedupe([parse_finding(f, screenshots, shots_base if isinstance(shots_base, str) else None)
                      for f in findings])
 
     # A finding on a URL the crawl did not list still gets a page (so nothing is lost), after the crawled ones.
@@ -1256,7 +677,7 @@ def build_report(
         errors.append(CheckError(check_id=it.check_id, title=check.title if check else it.check_id, url=it.url,
                                  page_anchor=pages_by_url[it.url].anchor, selector=it.element.selector,
                                  message=it.element.message, sources=it.element.sources))
-    errors.sort(key=lambda e: (e.check_id, _page_order(pages_by_url[e.url]), e.selector, e.message))
+    errors.sort(key=lambda e: (e.check_id, page_order(pages_by_url[e.url]), e.selector, e.message))
 
     # Links from pages back to the fixes.
     for f in fixes:

@@ -22,7 +22,7 @@ from audits.model import Outcome
 from reports import fixes as fx
 
 if TYPE_CHECKING:
-    from reports.aggregate import Fix, Report
+    from reports.model import Fix, Report
 
 BASELINE_FILE = ".empathy-audit-baseline.json"
 SCHEMA = "empathy-audit/baseline"

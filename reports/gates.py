@@ -30,7 +30,7 @@ from reports import baseline as bl
 from reports import fixes as fx
 
 if TYPE_CHECKING:
-    from reports.aggregate import Fix, Model, Report
+    from reports.model import Fix, Model, Report
 
 SEVERITY_CHOICES = tuple(str(s) for s in sorted(Severity, key=lambda s: -s.rank))  # critical .. minor
 BUDGET_CHECKS = frozenset({"page-weight"})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 RunInputs = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]
 
 

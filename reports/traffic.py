@@ -46,7 +46,6 @@ def _number(text: str) -> float | None:
 def _key(url: str) -> str | None:
     """The canonical path+query of an absolute URL or a site-relative path; None when it is neither."""
     from crawler.urls import canonicalize
-
     from reports.fixes import url_path
 
     u = (url or "").strip()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
-from reports.aggregate import Report
+from reports.model import Report
 from reports.writers import html as html_writer
 from reports.writers import json as json_writer
 from reports.writers import junit as junit_writer

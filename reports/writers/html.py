@@ -9,7 +9,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from reports import wording
-from reports.aggregate import SEVERITIES, Report, http_url
+from reports.aggregate import http_url
+from reports.model import SEVERITIES, Report
 from reports.writers._stream import write_chunks
 
 FILENAME = "report.html"

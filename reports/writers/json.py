@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from reports import scoring
-from reports.aggregate import (
+from reports.model import (
     CheckError,
     Element,
     Fix,

@@ -17,7 +17,7 @@ from pathlib import Path
 from audits.model import Outcome
 from reports import fixes as fx
 from reports import gates
-from reports.aggregate import Fix, Report
+from reports.model import Fix, Report
 
 FILENAME = "report.junit.xml"
 MAX_LOCATIONS = 50  # page and element lines in a failure's text

@@ -20,7 +20,8 @@ from urllib.parse import quote
 from audits.model import Outcome
 from reports import fixes as fx
 from reports import gates
-from reports.aggregate import SEVERITIES, Fix, Report, http_url
+from reports.aggregate import http_url
+from reports.model import SEVERITIES, Fix, Report
 
 FILENAME = "summary.md"
 MAX_BYTES = 60_000

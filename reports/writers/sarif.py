@@ -27,7 +27,7 @@ from urllib.parse import quote, urlsplit
 from audits.model import Outcome, Severity
 from reports import fixes as fx
 from reports import gates
-from reports.aggregate import Element, Fix, FixPage, Report
+from reports.model import Element, Fix, FixPage, Report
 
 FILENAME = "report.sarif"
 SARIF_VERSION = "2.1.0"

@@ -19,8 +19,7 @@ from audits.model import Severity
 from reports import baseline as bl
 from reports import gates
 from reports.aggregate import build_report
-from reports.writers import FORMATS, write_all
-from reports.writers import junit, markdown, sarif
+from reports.writers import FORMATS, junit, markdown, sarif, write_all
 from tests.reports.report_factories import CHECKS, make_finding, make_page, make_run
 
 # --- the official SARIF 2.1.0 schema, from the npm package @microsoft/jest-sarif, fetched once ---------------------

@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bs4 import BeautifulSoup
-
 import pytest
+from bs4 import BeautifulSoup
 
 from audits.model import Finding, Outcome, Severity
 from crawler.cli import SCORE_STAT, build_parser, main

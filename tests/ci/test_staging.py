@@ -15,8 +15,9 @@ import pytest
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
 
-from crawler.auth import (AuthSession, StagingAccess, install_log_masking, mask, redact_url, register_secret)
+from crawler.auth import AuthSession, StagingAccess
 from crawler.middlewares import StagingAccessMiddleware
+from crawler.secrets import install_log_masking, mask, redact_url, register_secret
 from tests.ci.staging import ENV, LOGIN_EMAIL, SECRETS, USER, StagingSite
 from tests.helpers import run_cli
 

@@ -8,9 +8,9 @@ import json
 import pytest
 
 from audits.model import Finding, Outcome, Severity
-from crawler.auth import register_secret
 from crawler.cli import main
 from crawler.devserver import serve
+from crawler.secrets import register_secret
 from crawler.storage import MIGRATIONS, Store, StoreError
 from tests.helpers import FIXTURE_SITES, run_cli
 

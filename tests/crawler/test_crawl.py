@@ -286,7 +286,7 @@ def test_ctrl_c_keeps_what_was_audited(tmp_path):
 def test_grid_credentials_never_reach_the_history():
     from scrapy.settings import Settings
 
-    from crawler.pipelines import audit_settings
+    from crawler.storage_pipeline import audit_settings
 
     stored = audit_settings(Settings({"AUDIT_WEBDRIVER_URL": "https://user:s3cret@grid.example:4444/wd/hub"}))
     assert stored["AUDIT_WEBDRIVER_URL"] == "https://********@grid.example:4444/wd/hub"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import pytest
-from tests.reports.report_factories import CHECKS, sample_inputs
 
 from audits.model import Check
+from tests.reports.report_factories import CHECKS, sample_inputs
 
 
 @pytest.fixture

@@ -7,9 +7,16 @@ import random
 import pytest
 
 from audits.model import Outcome, Persona, Severity
-from reports.aggregate import build_report, http_url, order_fixes, screenshot_data_uri
+from reports.aggregate import build_report, http_url, order_fixes
+from reports.screenshots import screenshot_data_uri
 from reports.traffic import parse
-from tests.reports.report_factories import SITE, make_finding, make_page, make_run, png_bytes
+from tests.reports.report_factories import (
+    SITE,
+    make_finding,
+    make_page,
+    make_run,
+    png_bytes,
+)
 
 
 def _by(report, check_id):
