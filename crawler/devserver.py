@@ -5,7 +5,8 @@ It behaves like a well-configured production server, so clean pages stay clean f
 Cache-Control. A `_server.json` at the root of the served folder may declare per-file exceptions (the demo site's
 seeded "uncompressed script" and "no caching" defects) and files generated at serve time: heavy media that must
 not live in git (a multi-megabyte PNG, an animated GIF...) is written deterministically, once, into a cache folder.
-Every request is logged in memory (`server.requests`), so tests can count what a crawl fetched.
+Every request is logged in memory (`server.requests`), so tests can count what a crawl fetched; `on_request` sees
+each one first, with its headers and body, and `routes` answer chosen paths (or all of them) in Python.
 """
 
 from __future__ import annotations
@@ -16,15 +17,18 @@ import json
 import mimetypes
 import os
 import random
+import ssl
 import struct
+import sys
 import tempfile
 import threading
 import zlib
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
-from typing import Any, Callable, Iterator
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 DEMO_SITE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "demo_site")
@@ -192,29 +196,45 @@ def accepts_gzip(header: str | None) -> bool:
 
 
 class _Handler(SimpleHTTPRequestHandler):
-    server: "SiteServer"
+    server: SiteServer
+    _body: bytes | None = None
 
     def log_message(self, format: str, *args: object) -> None:  # quiet: the request log is kept in memory
         pass
 
-    def _route(self) -> bool:
-        route = self.server.routes.get(self.path.split("?")[0])
-        if route is None:
-            return False
+    def body(self) -> bytes:
+        """The request body (read once, by Content-Length), for routes and the request hook."""
+        if self._body is None:
+            n = int(self.headers.get("Content-Length") or 0)
+            self._body = self.rfile.read(n) if n > 0 else b""
+        return self._body
+
+    def _dispatch(self, serve_file: Callable[[], None] | None) -> None:
+        """Log the request, then answer it with its route, else with the file (None: this method has no files)."""
         self.server.requests.append((self.command, self.path))
-        route(self)
-        return True
+        if self.server.on_request is not None:
+            self.server.on_request(self)
+        path = self.path.split("?")[0]
+        route = self.server.routes.get(path) or self.server.routes.get("*")
+        if route is not None:
+            route(self)
+        elif serve_file is None:
+            self.send_error(501, f"Unsupported method ({self.command!r})")
+        elif self.server.directory is None:
+            self.send_error(404, "File not found")
+        else:
+            serve_file()
 
     def do_GET(self) -> None:
-        if not self._route():
-            super().do_GET()
+        self._dispatch(super().do_GET)
 
     def do_HEAD(self) -> None:
-        if not self._route():
-            super().do_HEAD()
+        self._dispatch(super().do_HEAD)
+
+    def do_POST(self) -> None:
+        self._dispatch(None)  # only routes take a POST, as SimpleHTTPRequestHandler refuses it
 
     def send_head(self):  # type: ignore[override]
-        self.server.requests.append((self.command, self.path))
         url_path = unquote(urlsplit(self.path).path)
         generated = self.server.generated.get(url_path)
         path = generated_file(generated, self.server.cache_dir) if generated else self.translate_path(self.path)
@@ -259,14 +279,21 @@ class SiteServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, directory: str, host: str = "127.0.0.1", port: int = 0,
+    def __init__(self, directory: str | None, host: str = "127.0.0.1", port: int = 0,
                  routes: dict[str, Callable[[SimpleHTTPRequestHandler], None]] | None = None,
-                 cache_dir: str | None = None) -> None:
-        super().__init__((host, port), partial(_Handler, directory=directory))
-        self.routes = routes if routes is not None else {}  # path -> handler(request) for tests: redirects, hangs, endless bodies
+                 cache_dir: str | None = None, on_request: Callable[[SimpleHTTPRequestHandler], None] | None = None,
+                 ssl_context: ssl.SSLContext | None = None) -> None:
+        # directory None: a server of routes only (every other path is a 404), e.g. a test's fake staging site.
+        super().__init__((host, port), partial(_Handler, directory=directory or os.devnull))
+        self.directory = directory
+        # path -> handler(request) for tests: redirects, hangs, endless bodies; "*" answers every other path.
+        self.routes = routes if routes is not None else {}
+        self.on_request = on_request  # called with every request before it is answered (tests record headers)
         self.requests: list[tuple[str, str]] = []
-        self.base_url = f"http://{host}:{self.server_address[1]}"
-        config = load_config(directory)
+        if ssl_context is not None:
+            self.socket = ssl_context.wrap_socket(self.socket, server_side=True)
+        self.base_url = f"{'https' if ssl_context is not None else 'http'}://{host}:{self.server_address[1]}"
+        config = load_config(directory) if directory else {}
         self.files: dict[str, dict[str, Any]] = config.get("files", {})  # url path -> {"gzip": bool, "cache_control": str|None}
         self.generated: dict[str, dict[str, Any]] = config.get("generated", {})  # url path -> generator spec
         self.cache_dir = cache_dir
@@ -275,8 +302,6 @@ class SiteServer(ThreadingHTTPServer):
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hangs up mid-body (a crawler that only wanted the headers) is normal, not an error."""
-        import sys
-
         if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
             return
         super().handle_error(request, client_address)
@@ -298,32 +323,16 @@ class SiteServer(ThreadingHTTPServer):
         return sum(1 for m, p in self.requests if p.split("?")[0] == path and (method is None or m == method))
 
 
-def wire_body(directory: str, url_path: str, accept_gzip: bool = True, base_url: str = "") -> bytes:
-    """The body the server sends for url_path, without running it: for tests that need true sizes."""
-    config = load_config(directory)
-    spec = config.get("generated", {}).get(url_path)
-    if spec:
-        path = generated_file(spec)
-    else:
-        path = os.path.join(directory, url_path.lstrip("/"))
-        if url_path.endswith("/"):
-            path = os.path.join(path, "index.html")
-    with open(path, "rb") as fh:
-        body = fh.read()
-    if path.endswith(_TEMPLATED):
-        body = body.replace(b"{{BASE}}", base_url.encode())
-    ctype = content_type(url_path if spec else path)
-    rule = config.get("files", {}).get(url_path, {})
-    if accept_gzip and rule.get("gzip", True) and ctype.startswith(_COMPRESSIBLE):
-        body = gzip.compress(body, compresslevel=6, mtime=0)
-    return body
-
-
 @contextmanager
-def serve(directory: str = DEMO_SITE, host: str = "127.0.0.1", port: int = 0,
-          routes: dict[str, Callable[[SimpleHTTPRequestHandler], None]] | None = None) -> Iterator[SiteServer]:
-    """Serve `directory` in a background thread for the duration of the block."""
-    server = SiteServer(directory, host, port, routes)
+def serve(directory: str | None = DEMO_SITE, host: str = "127.0.0.1", port: int = 0,
+          routes: dict[str, Callable[[SimpleHTTPRequestHandler], None]] | None = None,
+          on_request: Callable[[SimpleHTTPRequestHandler], None] | None = None,
+          ssl_context: ssl.SSLContext | None = None) -> Iterator[SiteServer]:
+    """Serve `directory` (None: `routes` only) in a background thread for the duration of the block.
+
+    `on_request(request)` sees every request first (its headers, `request.body()`); `ssl_context` serves https.
+    """
+    server = SiteServer(directory, host, port, routes, on_request=on_request, ssl_context=ssl_context)
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
     try:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import base64
 import secrets
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import ExitStack
 from typing import Any
 from urllib.parse import parse_qs
+
+from crawler.devserver import serve
 
 USER = "ci-bot"
 BASIC_PASSWORD = "basic-S3cret-4711"
@@ -42,124 +44,30 @@ class Recorder:
         self.requests: list[tuple[str, str, dict[str, str], bytes]] = []
         self.lock = threading.Lock()
 
-    def add(self, method: str, path: str, headers: Any, body: bytes) -> None:
+    def __call__(self, req: Any) -> None:  # crawler.devserver's on_request hook
+        body = req.body() if req.command == "POST" else b""
         with self.lock:
-            self.requests.append((method, path, {k.lower(): v for k, v in headers.items()}, body))
+            self.requests.append((req.command, req.path, {k.lower(): v for k, v in req.headers.items()}, body))
 
     def all(self) -> list[tuple[str, str, dict[str, str], bytes]]:
         with self.lock:
             return list(self.requests)
 
 
-class _Base(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    site: "StagingSite"
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def _send(self, status: int, body: bytes = b"", ctype: str = "text/html; charset=utf-8",
-              headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def _body(self) -> bytes:
-        n = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(n) if n else b""
+def send(req: Any, status: int, body: bytes = b"", ctype: str = "text/html; charset=utf-8",
+         headers: dict[str, str] | None = None) -> None:
+    req.send_response(status)
+    req.send_header("Content-Type", ctype)
+    req.send_header("Content-Length", str(len(body)))
+    for k, v in (headers or {}).items():
+        req.send_header(k, v)
+    req.end_headers()
+    if req.command != "HEAD":
+        req.wfile.write(body)
 
 
-class _Other(_Base):
-    """127.0.0.2: answers everything, remembers everything."""
-
-    def do_GET(self) -> None:  # noqa: N802
-        self.site.other_log.add(self.command, self.path, self.headers, b"")
-        path = self.path.split("?")[0]
-        if path == "/401":
-            self._send(401, b"no", headers={"WWW-Authenticate": 'Basic realm="other"'})
-        elif path.endswith(".png"):
-            self._send(200, base64.b64decode(
-                "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="),
-                "image/png")
-        elif path.endswith(".css"):
-            self._send(200, b"body{font-family:sans-serif}", "text/css")
-        elif path.endswith(".js"):
-            self._send(200, b"void 0;", "application/javascript")
-        elif path == "/robots.txt":
-            self._send(404, b"")
-        else:
-            self._send(200, b"<!doctype html><html lang=en><title>Elsewhere</title><h1>Elsewhere</h1></html>")
-
-    do_HEAD = do_GET
-
-    def do_POST(self) -> None:  # noqa: N802
-        self.site.other_log.add(self.command, self.path, self.headers, self._body())
-        self._send(200, b"ok", "text/plain")
-
-
-class _Staging(_Base):
-    def _authorized(self) -> bool:
-        expected = "Basic " + base64.b64encode(f"{USER}:{BASIC_PASSWORD}".encode()).decode()
-        if self.headers.get("Authorization") != expected:
-            self._send(401, b"<h1>Authorization required</h1>", headers={"WWW-Authenticate": 'Basic realm="staging"'})
-            return False
-        if self.site.require_token and self.headers.get("X-Staging-Token") != TOKEN:
-            self._send(403, b"<h1>Token required</h1>")
-            return False
-        return True
-
-    def _session(self) -> str | None:
-        for part in (self.headers.get("Cookie") or "").split(";"):
-            name, _, value = part.strip().partition("=")
-            if name == "session" and value in self.site.sessions:
-                return value
-        return None
-
-    def do_GET(self) -> None:  # noqa: N802
-        site = self.site
-        site.log.add(self.command, self.path, self.headers, b"")
-        if not self._authorized():
-            return
-        path = self.path.split("?")[0]
-        other = site.other_url
-        if path == "/robots.txt":
-            self._send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
-        elif path == "/login":
-            site.csrf = secrets.token_hex(8)
-            self._send(200, LOGIN.format(csrf=site.csrf).encode())
-        elif path == "/go-out":
-            self._send(302, headers={"Location": f"{other}/landing-302"})
-        elif path == "/go-out-307":
-            self._send(307, headers={"Location": f"{other}/landing-307"})
-        elif not self._session():
-            self._send(302, headers={"Location": "/login"})
-        elif path in site.pages:
-            title, body = site.pages[path]
-            self._send(200, PAGE.format(title=title, body=body, other=other).encode())
-        else:
-            self._send(404, b"<!doctype html><html lang=en><title>Not found</title><h1>Not found</h1></html>")
-
-    do_HEAD = do_GET
-
-    def do_POST(self) -> None:  # noqa: N802
-        site = self.site
-        body = self._body()
-        site.log.add(self.command, self.path, self.headers, body)
-        if not self._authorized():
-            return
-        form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
-        if self.path == "/login" and form.get("email") == LOGIN_EMAIL and form.get("password") == LOGIN_PASSWORD \
-                and form.get("csrf") == site.csrf:
-            token = secrets.token_hex(16)
-            site.sessions.add(token)
-            self._send(302, headers={"Location": "/account", "Set-Cookie": f"session={token}; Path=/; HttpOnly"})
-        else:
-            self._send(200, LOGIN.format(csrf=site.csrf).encode())
+_PIXEL = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
 
 
 class StagingSite:
@@ -174,18 +82,85 @@ class StagingSite:
             "/account": ("Your account", "<p>Signed in.</p>"),
             "/about": ("About us", '<p>About.</p><img src="/team.png">'),  # a defect: image without alt
         }
-        self.other = ThreadingHTTPServer(("127.0.0.2", 0), type("Other", (_Other,), {"site": self}))
-        self.staging = ThreadingHTTPServer(("127.0.0.1", 0), type("Staging", (_Staging,), {"site": self}))
-        for server in (self.other, self.staging):
-            server.daemon_threads = True
-            threading.Thread(target=server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.staging.server_address[1]}"
-        self.other_url = f"http://127.0.0.2:{self.other.server_address[1]}"
+        self._stack = ExitStack()
+        other = self._stack.enter_context(serve(None, "127.0.0.2", routes={"*": self._other},
+                                                on_request=self.other_log))
+        staging = self._stack.enter_context(serve(None, "127.0.0.1", routes={"*": self._staging},
+                                                  on_request=self.log))
+        self.url = staging.base_url
+        self.other_url = other.base_url
 
     def close(self) -> None:
-        for server in (self.staging, self.other):
-            server.shutdown()
-            server.server_close()
+        self._stack.close()
+
+    def _other(self, req: Any) -> None:
+        """127.0.0.2: answers everything (its hook remembers everything)."""
+        path = req.path.split("?")[0]
+        if req.command == "POST":
+            send(req, 200, b"ok", "text/plain")
+        elif path == "/401":
+            send(req, 401, b"no", headers={"WWW-Authenticate": 'Basic realm="other"'})
+        elif path.endswith(".png"):
+            send(req, 200, _PIXEL, "image/png")
+        elif path.endswith(".css"):
+            send(req, 200, b"body{font-family:sans-serif}", "text/css")
+        elif path.endswith(".js"):
+            send(req, 200, b"void 0;", "application/javascript")
+        elif path == "/robots.txt":
+            send(req, 404, b"")
+        else:
+            send(req, 200, b"<!doctype html><html lang=en><title>Elsewhere</title><h1>Elsewhere</h1></html>")
+
+    def _authorized(self, req: Any) -> bool:
+        expected = "Basic " + base64.b64encode(f"{USER}:{BASIC_PASSWORD}".encode()).decode()
+        if req.headers.get("Authorization") != expected:
+            send(req, 401, b"<h1>Authorization required</h1>", headers={"WWW-Authenticate": 'Basic realm="staging"'})
+            return False
+        if self.require_token and req.headers.get("X-Staging-Token") != TOKEN:
+            send(req, 403, b"<h1>Token required</h1>")
+            return False
+        return True
+
+    def _session(self, req: Any) -> str | None:
+        for part in (req.headers.get("Cookie") or "").split(";"):
+            name, _, value = part.strip().partition("=")
+            if name == "session" and value in self.sessions:
+                return value
+        return None
+
+    def _staging(self, req: Any) -> None:
+        if not self._authorized(req):
+            return
+        if req.command == "POST":
+            self._login(req)
+            return
+        path = req.path.split("?")[0]
+        if path == "/robots.txt":
+            send(req, 200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
+        elif path == "/login":
+            self.csrf = secrets.token_hex(8)
+            send(req, 200, LOGIN.format(csrf=self.csrf).encode())
+        elif path == "/go-out":
+            send(req, 302, headers={"Location": f"{self.other_url}/landing-302"})
+        elif path == "/go-out-307":
+            send(req, 307, headers={"Location": f"{self.other_url}/landing-307"})
+        elif not self._session(req):
+            send(req, 302, headers={"Location": "/login"})
+        elif path in self.pages:
+            title, body = self.pages[path]
+            send(req, 200, PAGE.format(title=title, body=body, other=self.other_url).encode())
+        else:
+            send(req, 404, b"<!doctype html><html lang=en><title>Not found</title><h1>Not found</h1></html>")
+
+    def _login(self, req: Any) -> None:
+        form = {k: v[0] for k, v in parse_qs(req.body().decode()).items()}
+        if req.path == "/login" and form.get("email") == LOGIN_EMAIL and form.get("password") == LOGIN_PASSWORD \
+                and form.get("csrf") == self.csrf:
+            token = secrets.token_hex(16)
+            self.sessions.add(token)
+            send(req, 302, headers={"Location": "/account", "Set-Cookie": f"session={token}; Path=/; HttpOnly"})
+        else:
+            send(req, 200, LOGIN.format(csrf=self.csrf).encode())
 
     def leaked(self) -> list[str]:
         """What reached 127.0.0.2 that it must never see: credentials, cookies, secrets anywhere in a request."""

@@ -8,6 +8,7 @@ import base64
 import json
 import logging
 import sqlite3
+import ssl
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,9 +17,10 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
 
 from crawler.auth import AuthSession, StagingAccess
+from crawler.devserver import serve
 from crawler.middlewares import StagingAccessMiddleware
 from crawler.secrets import install_log_masking, mask, redact_url, register_secret
-from tests.ci.staging import ENV, LOGIN_EMAIL, SECRETS, USER, StagingSite
+from tests.ci.staging import ENV, LOGIN_EMAIL, SECRETS, USER, StagingSite, send
 from tests.helpers import run_cli
 
 # Chromium stays on loopback; 127.0.0.2 keeps its own address so the second host is really a second host.
@@ -207,7 +209,7 @@ def _self_signed(tmp_path: Path) -> tuple[str, str]:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(hours=1))
             .not_valid_after(now + datetime.timedelta(days=1))
@@ -224,37 +226,17 @@ def _self_signed(tmp_path: Path) -> tuple[str, str]:
 @pytest.fixture
 def tls_staging(tmp_path):
     """One page over https with a self-signed certificate, behind basic auth."""
-    import ssl
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    def page(req):
+        if req.headers.get("Authorization") != "Basic " + base64.b64encode(b"ci:tls-S3cret").decode():
+            send(req, 401, headers={"WWW-Authenticate": 'Basic realm="tls"'}, ctype="text/html")
+            return
+        send(req, 200, b"<!doctype html><html lang=en><title>TLS staging</title><main><h1>Hi</h1></main></html>",
+             "text/html")
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):  # noqa: N802
-            if self.headers.get("Authorization") != "Basic " + base64.b64encode(b"ci:tls-S3cret").decode():
-                self.send_response(401)
-                self.send_header("WWW-Authenticate", 'Basic realm="tls"')
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            body = b"<!doctype html><html lang=en><title>TLS staging</title><main><h1>Hi</h1></main></html>"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(*_self_signed(tmp_path))
-    server.socket = ctx.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"https://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve(None, routes={"*": page}, ssl_context=ctx) as server:
+        yield server.base_url + "/"
 
 
 @pytest.mark.browser
