@@ -25,6 +25,8 @@ from selenium.common.exceptions import (
 )
 from selenium.webdriver.common.by import By
 
+from audits.gather.scripts import script
+
 
 def _axe_path() -> Path:
     spec = find_spec("axe_selenium_python")
@@ -102,97 +104,7 @@ class AxePage:
         return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
 
 
-# Our selector format, computed in the page. Same algorithm as audits.artifacts.css_path: nearest ancestor with a
-# unique CSS-ident id as "#id", then tag or tag:nth-of-type(k) steps; html/body/head plain. Shadow DOM and frame
-# boundaries are written " >>> " (not CSS, but says where the element is).
-_PATH_JS = r"""
-function __eaIdentOk(id) { return /^-?[_a-zA-Z][_a-zA-Z0-9-]*$/.test(id); }
-function __eaPath(el) {
-  var parts = [], node = el, last = el;
-  while (node && node.nodeType === 1) {
-    last = node;
-    var id = node.getAttribute('id');
-    if (id && __eaIdentOk(id)) {
-      var root = node.getRootNode ? node.getRootNode() : document;
-      if (root.querySelectorAll('[id="' + id + '"]').length === 1) { parts.push('#' + id); last = null; break; }
-    }
-    var name = node.localName.toLowerCase();
-    var parent = node.parentElement;
-    if (name === 'html' || name === 'body' || name === 'head' || !parent) {
-      parts.push(name);
-    } else {
-      var same = 0, index = 0;
-      for (var c = parent.firstElementChild; c; c = c.nextElementSibling) {
-        if (c.localName.toLowerCase() === name) { same++; if (c === node) index = same; }
-      }
-      parts.push(same > 1 ? name + ':nth-of-type(' + index + ')' : name);
-    }
-    node = parent;
-  }
-  var path = parts.reverse().join(' > ');
-  if (last && last.parentNode && last.parentNode.nodeType === 11 && last.parentNode.host) {
-    path = __eaPath(last.parentNode.host) + ' >>> ' + path;
-  }
-  return path;
-}
-function __eaTarget(t) {
-  return (t || []).map(function (s) { return Array.isArray(s) ? s.join(' >>> ') : String(s); }).join(' >>> ');
-}
-function __eaSelector(n) {
-  try {
-    if (n.element) return __eaPath(n.element);
-    var t = n.target || [];
-    if (t.length > 1 && typeof t[0] === 'string') {
-      var frame = document.querySelector(t[0]);
-      if (frame) return __eaPath(frame) + ' >>> ' + __eaTarget(t.slice(1));
-    }
-  } catch (e) {}
-  return __eaTarget(n.target);
-}
-"""
-
-_RUN_JS = (
-    "var done = arguments[arguments.length - 1]; var options = arguments[0]; var maxNodes = arguments[1];\n"
-    + _PATH_JS
-    + r"""
-function __eaChecks(checks) {
-  // The "any" checks with their data, when it is flat (color-contrast: fgColor, bgColor, contrastRatio...).
-  return (checks || []).map(function (c) {
-    var data = null;
-    if (c.data && typeof c.data === 'object' && !Array.isArray(c.data)) {
-      data = {};
-      Object.keys(c.data).forEach(function (k) {
-        var v = c.data[k];
-        if (v === null || ['string', 'number', 'boolean'].indexOf(typeof v) >= 0) data[k] = v;
-      });
-    }
-    return {id: c.id, data: data};
-  });
-}
-function __eaRule(r) {
-  return {
-    id: r.id, impact: r.impact, tags: r.tags, help: r.help, description: r.description, helpUrl: r.helpUrl,
-    node_count: r.nodes.length,
-    nodes: r.nodes.slice(0, maxNodes).map(function (n) {
-      var out = {selector: __eaSelector(n), html: n.html, impact: n.impact, failureSummary: n.failureSummary,
-                 target: __eaTarget(n.target), any: __eaChecks(n.any)};
-      var t = n.target || [];
-      if (!n.element && t.length === 2 && typeof t[0] === 'string' && typeof t[1] === 'string') {
-        out.frame = t[0]; out.inner = t[1];  // resolved to our format inside the frame by gather()
-      }
-      return out;
-    })
-  };
-}
-if (typeof axe === 'undefined') { done({ok: false, error: 'axe-core was not injected'}); }
-else {
-  axe.run(document, options).then(function (r) {
-    done({ok: true, version: r.testEngine && r.testEngine.version, url: r.url, userAgent: r.testEnvironment &&
-          r.testEnvironment.userAgent, violations: r.violations.map(__eaRule), incomplete: r.incomplete.map(__eaRule)});
-  }, function (e) { done({ok: false, error: String((e && e.message) || e)}); });
-}
-"""
-)
+_RUN_JS = script("axe_run")
 
 _INJECT_JS = AXE_SOURCE + "\n;return (typeof axe !== 'undefined' && axe.version) || null;"
 
@@ -262,11 +174,7 @@ def inject(driver: Any) -> str | None:
     return version
 
 
-_FRAME_PATHS_JS = _PATH_JS + r"""
-return arguments[0].map(function (s) {
-  try { var e = document.querySelector(s); return e ? __eaPath(e) : null; } catch (err) { return null; }
-});
-"""
+_FRAME_PATHS_JS = script("frame_paths")
 
 
 def resolve_frame_selectors(driver: Any, rules: list[dict[str, Any]]) -> None:
@@ -310,19 +218,7 @@ def run_axe(driver: Any, options: dict[str, Any], script_timeout: float) -> dict
 
 
 # What the page downloaded (Resource Timing) and where its images sit, for crawler.media_pipeline (media audit).
-_RESOURCES_JS = _PATH_JS + r"""
-var out = {viewport: [window.innerWidth, window.innerHeight], entries: [], images: []};
-performance.getEntriesByType('resource').slice(0, 500).forEach(function (e) {
-  out.entries.push({name: e.name, initiatorType: e.initiatorType, transferSize: e.transferSize,
-                    encodedBodySize: e.encodedBodySize, decodedBodySize: e.decodedBodySize});
-});
-Array.prototype.slice.call(document.images, 0, 300).forEach(function (img) {
-  var r = img.getBoundingClientRect();
-  out.images.push({selector: __eaPath(img), src: img.currentSrc || img.src, naturalWidth: img.naturalWidth,
-                   naturalHeight: img.naturalHeight, width: r.width, height: r.height, top: r.top + window.scrollY});
-});
-return out;
-"""
+_RESOURCES_JS = script("resources")
 
 
 def gather_resources(driver: Any) -> dict[str, Any] | None:
@@ -385,24 +281,8 @@ def gather(
 
 # --- element screenshots ----------------------------------------------------------------------------------------
 
-_RECT_JS = r"""
-var el = document.querySelector(arguments[0]);
-if (!el) return null;
-el.scrollIntoView({block: 'center', inline: 'nearest'});
-var r = el.getBoundingClientRect();
-if (r.width < 1 || r.height < 1) return null;
-var prev = [el.style.outline, el.style.outlineOffset];
-el.setAttribute('data-ea-prev-outline', JSON.stringify(prev));
-el.style.outline = '3px solid #d0021b';
-el.style.outlineOffset = '2px';
-return {x: r.left + window.scrollX, y: r.top + window.scrollY, w: r.width, h: r.height};
-"""
-_UNMARK_JS = r"""
-var el = document.querySelector(arguments[0]);
-if (!el) return;
-var prev = JSON.parse(el.getAttribute('data-ea-prev-outline') || '["",""]');
-el.style.outline = prev[0]; el.style.outlineOffset = prev[1]; el.removeAttribute('data-ea-prev-outline');
-"""
+_RECT_JS = script("mark_element")
+_UNMARK_JS = script("unmark_element")
 
 
 def capture_element(
