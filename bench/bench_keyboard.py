@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.channel != "socket":
-        keyboard._local_devtools_url = lambda driver: None  # type: ignore[assignment]
+        keyboard.local_devtools_url = lambda driver: None  # type: ignore[assignment]
     slot = PooledDriver(0, BrowserConfig(browsers=1, browser_args=LOOPBACK, screenshots=False))
     slot.start()
     rows: list[dict] = []

@@ -19,20 +19,20 @@ from __future__ import annotations
 
 import base64
 import importlib
-import itertools
-import json
 import logging
 import os
 import re
 import sys
 import threading
 import time
-import urllib.request
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
+from audits.gather.devtools import DevToolsClient, browser_devtools_url, debugger_address
 from crawler.secrets import mask, register_secret
+from crawler.urls import host_of, scope_hosts
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +58,6 @@ def _pairs(items: Iterable[str], sep: str, option: str, shape: str) -> dict[str,
 
 
 def scope_of(start_url: str) -> frozenset[str]:
-    from crawler.urls import scope_hosts
-
     return frozenset(scope_hosts(start_url))
 
 
@@ -81,8 +79,6 @@ class StagingAccess:
 
     @classmethod
     def from_args(cls, args: Any, start_url: str, env_secrets: Iterable[str] = ()) -> "StagingAccess":
-        from crawler.urls import host_of
-
         hosts = scope_of(start_url)
         access = cls(start_url=start_url, hosts=hosts, https_only=start_url.startswith("https://"),
                      insecure=bool(getattr(args, "insecure", False)))
@@ -158,12 +154,6 @@ class StagingAccess:
         if self.https_only and parts.scheme != "https":
             return False
         return (parts.hostname or "").lower() in self.hosts
-
-    def header_names(self) -> set[str]:
-        names = {n.lower() for n in self.headers}
-        if self.basic:
-            names.add("authorization")
-        return names
 
     def summary(self) -> dict[str, Any]:
         """What was configured, without a single secret: stored with the run."""
@@ -243,7 +233,7 @@ class AuthSession:
         """After a browser started: open our DevTools channel, scope headers and auth to in-scope hosts."""
         if not self.access.sends_credentials:
             return
-        address = ((getattr(driver, "capabilities", None) or {}).get("goog:chromeOptions") or {}).get("debuggerAddress")
+        address = debugger_address(driver)
         if not address:
             raise RuntimeError(
                 "staging access (basic auth, headers, cookies, login) in the browser needs a local Chromium; "
@@ -275,91 +265,39 @@ class DevToolsChannel:
     """A DevTools (CDP) connection of our own to one Chromium, beside chromedriver's.
 
     chromedriver runs WebDriver commands one at a time, so a request paused during `driver.get` could not be
-    answered through it; this connection has its own reader thread. It auto-attaches to every page and frame
-    target and enables the Fetch domain there for the in-scope URL patterns only.
+    answered through it; this connection's events are handled on its own reader thread. It auto-attaches to every
+    page and frame target and enables the Fetch domain there for the in-scope URL patterns only.
     """
 
     def __init__(self, address: str, session: AuthSession) -> None:
         self.address = address
         self.session = session
         self.access = session.access
-        self._ids = itertools.count(1)
-        self._send_lock = threading.Lock()
-        self._replies: dict[int, dict[str, Any]] = {}
-        self._waiting: dict[int, threading.Event] = {}
         self._auth_answered: set[str] = set()
         self._ready = threading.Event()
         self.cookie_version = -1
-        self.ws: Any = None
-        self.closed = False
+        self.client: DevToolsClient | None = None
         self.stats = {"paused": 0, "credentials_added": 0, "auth_answered": 0, "auth_cancelled": 0}
 
     def start(self) -> None:
-        import websocket  # websocket-client: a dependency of selenium
-
-        with urllib.request.urlopen(f"http://{self.address}/json/version", timeout=10) as resp:  # noqa: S310 - loopback
-            info = json.load(resp)
-        self.ws = websocket.create_connection(info["webSocketDebuggerUrl"], suppress_origin=True, timeout=30)
-        self.ws.settimeout(None)
-        threading.Thread(target=self._read, name="staging-devtools", daemon=True).start()
+        self.client = DevToolsClient(browser_devtools_url(self.address), connect_timeout=30,
+                                     on_event=self._on_event, name="staging-devtools")
         self.call("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": False, "flatten": True})
         if not self._ready.wait(10):
             raise RuntimeError("the browser's page did not accept the staging-access interception within 10 s")
 
     def close(self) -> None:
-        self.closed = True
-        try:
-            self.ws.close()
-        except Exception:  # noqa: BLE001
-            pass
+        if self.client is not None:
+            self.client.close()
 
-    # plumbing ---------------------------------------------------------------------------------------------------
     def send(self, method: str, params: dict[str, Any] | None = None, session: str | None = None) -> int:
-        msg_id = next(self._ids)
-        msg: dict[str, Any] = {"id": msg_id, "method": method, "params": params or {}}
-        if session:
-            msg["sessionId"] = session
-        with self._send_lock:
-            self.ws.send(json.dumps(msg))
-        return msg_id
+        assert self.client is not None, "start() first"
+        return self.client.send(method, params, session)
 
     def call(self, method: str, params: dict[str, Any] | None = None, session: str | None = None,
              timeout: float = 10.0) -> dict[str, Any]:
-        event = threading.Event()
-        msg_id = next(self._ids)
-        self._waiting[msg_id] = event
-        msg: dict[str, Any] = {"id": msg_id, "method": method, "params": params or {}}
-        if session:
-            msg["sessionId"] = session
-        with self._send_lock:
-            self.ws.send(json.dumps(msg))
-        if not event.wait(timeout):
-            self._waiting.pop(msg_id, None)
-            raise RuntimeError(f"the browser did not answer {method} within {timeout:g} s")
-        reply = self._replies.pop(msg_id, {})
-        if "error" in reply:
-            raise RuntimeError(f"{method} failed: {reply['error'].get('message')}")
-        return reply.get("result") or {}
-
-    def _read(self) -> None:
-        while not self.closed:
-            try:
-                message = json.loads(self.ws.recv())
-            except Exception:  # noqa: BLE001 - the browser went away: the pool restarts it
-                self.closed = True
-                for event in list(self._waiting.values()):
-                    event.set()
-                return
-            if "id" in message:
-                event = self._waiting.pop(message["id"], None)
-                if event is not None:
-                    self._replies[message["id"]] = message
-                    event.set()
-                continue
-            try:
-                self._on_event(message.get("method", ""), message.get("params") or {}, message.get("sessionId"))
-            except Exception as exc:  # noqa: BLE001 - never let one event stop the reader
-                log.debug("staging devtools event failed: %s", exc)
+        assert self.client is not None, "start() first"
+        return self.client.call(method, params, session, timeout)
 
     # events -------------------------------------------------------------------------------------------------------
     def _on_event(self, method: str, params: dict[str, Any], session: str | None) -> None:

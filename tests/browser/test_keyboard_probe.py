@@ -14,7 +14,7 @@ import pytest
 
 from audits.artifacts import RenderedPage
 from audits.gather import keyboard
-from audits.model import Kind, Outcome
+from audits.model import Outcome
 from audits.registry import load_checks, select
 from audits.runner import run_checks
 
@@ -100,7 +100,7 @@ def _walk(driver, url: str, budget: float = BUDGET) -> tuple[dict, float]:
 
 def _findings(url: str, data: dict, check_id: str) -> list:
     page = RenderedPage(url=url, final_url=url, probes={"keyboard": data})
-    return run_checks(Kind.BROWSER, page, url, checks=select(Kind.BROWSER, [check_id]))
+    return run_checks("browser", page, url, checks=select("browser", [check_id]))
 
 
 def test_walk_visits_every_stop_and_restores_the_page(driver, served):
@@ -162,7 +162,7 @@ def test_trap_released_by_escape_is_only_needs_review(driver, served):
 def test_fallback_channels_give_the_same_walk(driver, served, monkeypatch):
     url = f"{served}/fixtures/keyboard-trap/fail.html"
     fast, _ = _walk(driver, url)
-    monkeypatch.setattr(keyboard, "_local_devtools_url", lambda d: None)
+    monkeypatch.setattr(keyboard, "local_devtools_url", lambda d: None)
     slow, seconds = _walk(driver, url)
     assert slow["method"] == "chromedriver-cdp" and seconds < BUDGET + MARGIN
     assert [s["p"] for s in slow["stops"]] == [s["p"] for s in fast["stops"]]
