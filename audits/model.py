@@ -21,11 +21,6 @@ class Severity(StrEnum):
         """Higher is worse: critical 4 ... minor 1."""
         return {"critical": 4, "serious": 3, "moderate": 2, "minor": 1}[self.value]
 
-    @property
-    def weight(self) -> int:
-        """Lighthouse's weights for axe impacts (core/config/default-config.js): 10 / 7 / 3 / 1."""
-        return {"critical": 10, "serious": 7, "moderate": 3, "minor": 1}[self.value]
-
 
 class Persona(StrEnum):
     """The visitors a barrier hurts. Codes and default shares are in ../shared/design/IMPACT.md section 1.11."""
@@ -60,15 +55,6 @@ PERSONA_LABELS: dict[Persona, str] = {
 }
 
 
-class Kind(StrEnum):
-    """What a check needs to run."""
-
-    STATIC = "static"  # the HTML as served, parsed with BeautifulSoup
-    BROWSER = "browser"  # a rendered page in Chromium
-    MEDIA = "media"  # the resources a page makes a visitor download
-    CRAWL = "crawl"  # facts only the crawl knows (status codes, links between pages)
-
-
 class Outcome(StrEnum):
     """What a finding says. Only FAIL counts as a failure; REVIEW is never a failure nor a pass."""
 
@@ -81,14 +67,22 @@ _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _WCAG_RE = re.compile(r"^[1-4]\.[1-9]\.[1-9][0-9]?$")
 
 
+ROLES = ("P", "S", "M")  # how much a persona is hurt (IMPACT.md section 4): primary, secondary, minor mention
+
+
 @dataclass(frozen=True)
 class Check:
-    """Declared metadata of one check plus the function that runs it."""
+    """Declared metadata of one check plus the function that runs it.
+
+    Besides what docs/checks.md lists, a check carries the words and harm model the report uses for it, so that no
+    code elsewhere is keyed by its id: the task it gets in the way of, how it hurts each persona, each persona's
+    role, the share of a page's visitors who meet it, and how its fixes group.
+    """
 
     id: str
     title: str  # the passing condition: "Images have a text alternative"
     failure_title: str  # what a visitor meets: "Images have no text alternative"
-    kind: Kind
+    kind: str  # the name of its family (audits.families.Family.name): "static", "browser", ...
     severity: Severity
     wcag: tuple[str, ...]  # success criteria, e.g. ("1.1.1",); empty for best practices
     personas: tuple[Persona, ...]  # first is the persona hurt most
@@ -96,10 +90,29 @@ class Check:
     how_to_fix: str = ""
     best_practice: bool = False
     doc: str = ""
+    # The task it gets in the way of (IMPACT.md 3.3: "Blocks {task}") when the page or form gives no key task;
+    # empty: the report's generic words.
+    task: str = ""
+    # How it hurts each persona, one plain sentence each (IMPACT.md section 4); a persona left out gets the
+    # failure title.
+    how: tuple[tuple[Persona, str], ...] = ()
+    # Each persona's role for the harm model (P, S or M, IMPACT.md section 4), most hurt first; empty: the first
+    # of `personas` is P and the others S.
+    roles: tuple[tuple[Persona, str], ...] = ()
+    # Share of a page's visits that meet the barrier at all (the X of reports.scoring): 1 for what is on the page,
+    # less for what only the visitors who follow a link meet.
+    exposure: float = 1.0
+    # One colour change fixes it wherever the same colour pair appears: its fixes group by the pair and its harm
+    # follows the contrast ratio (IMPACT.md 3.1).
+    colour_pair: bool = False
+    # A page's byte budget: --fail-on-budget fails on it, and its bytes are the page's bytes no file fix saves.
+    budget: bool = False
 
     def __post_init__(self) -> None:
         if not _ID_RE.match(self.id):
             raise ValueError(f"check id {self.id!r} is not kebab-case")
+        if not _ID_RE.match(self.kind):
+            raise ValueError(f"check {self.id}: family {self.kind!r} is not a kebab-case family name")
         for sc in self.wcag:
             if not _WCAG_RE.match(sc):
                 raise ValueError(f"check {self.id}: {sc!r} is not a WCAG success criterion like 1.1.1")
@@ -107,23 +120,28 @@ class Check:
             raise ValueError(f"check {self.id}: declare at least one persona")
         if not self.wcag and not self.best_practice:
             raise ValueError(f"check {self.id}: give WCAG criteria or mark it best_practice")
+        for persona, text in self.how:
+            if not isinstance(persona, Persona) or not text.strip():
+                raise ValueError(f"check {self.id}: `how` maps a Persona to a sentence")
+        for persona, role in self.roles:
+            if not isinstance(persona, Persona) or role not in ROLES:
+                raise ValueError(f"check {self.id}: `roles` maps a Persona to one of {ROLES}")
+        if not 0.0 < self.exposure <= 1.0:
+            raise ValueError(f"check {self.id}: exposure is a share of visits, above 0 and at most 1")
+
+    def how_for(self, persona: Persona) -> str | None:
+        """How it hurts `persona`, when the check says."""
+        return next((text for p, text in self.how if p is persona), None)
+
+    def persona_roles(self) -> list[tuple[Persona, str]]:
+        """(persona, role) for the harm model: the declared roles, else P for the first persona and S for the rest."""
+        if self.roles:
+            return list(self.roles)
+        return [(p, "P" if i == 0 else "S") for i, p in enumerate(self.personas)]
 
     @property
     def wcag_links(self) -> list[tuple[str, str]]:
         return [(sc, wcag_url(sc)) for sc in self.wcag]
-
-    def meta(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "failure_title": self.failure_title,
-            "kind": str(self.kind),
-            "severity": str(self.severity),
-            "wcag": list(self.wcag),
-            "personas": [str(p) for p in self.personas],
-            "how_to_fix": self.how_to_fix,
-            "best_practice": self.best_practice,
-        }
 
 
 # WCAG 2.2 success criteria by number -> the slug of their "Understanding" page.
@@ -190,7 +208,7 @@ class Finding:
     message: str  # what the visitor meets, in plain words
     severity: Severity
     outcome: Outcome = Outcome.FAIL
-    sources: tuple[str, ...] = ("static",)  # which engines saw it: "static", "axe", "crawl", ...
+    sources: tuple[str, ...] = ("static",)  # engines that saw it (a family's source, or "axe"); runner sets it
     data: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -205,17 +223,3 @@ class Finding:
             "sources": list(self.sources),
             "data": self.data,
         }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Finding":
-        return cls(
-            check_id=d["check_id"],
-            url=d["url"],
-            selector=d["selector"],
-            snippet=d["snippet"],
-            message=d["message"],
-            severity=Severity(d["severity"]),
-            outcome=Outcome(d.get("outcome", "fail")),
-            sources=tuple(d.get("sources", ("static",))),
-            data=dict(d.get("data") or {}),
-        )

@@ -1,23 +1,27 @@
-"""Runs checks of one kind over an artifact; a check that raises becomes an ERROR finding, never a pass."""
+"""Runs checks of one family over an artifact; a check that raises becomes an ERROR finding, never a pass."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any, Iterable
 
-from audits.model import Check, Finding, Kind, Outcome
-from audits.registry import select
+from audits.model import Check, Finding, Outcome
+from audits.registry import FAMILIES, select
 
 log = logging.getLogger(__name__)
 
 
-def run_checks(kind: Kind, artifact: Any, url: str, checks: Iterable[Check] | None = None) -> list[Finding]:
-    """Run every check of `kind` (or the given ones) on `artifact` and fill in check id and default severity."""
+def run_checks(kind: str, artifact: Any, url: str, checks: Iterable[Check] | None = None) -> list[Finding]:
+    """Run every check of family `kind` (or the given ones) on `artifact`; fill in check id, default severity and
+    the family's source name."""
     results: list[Finding] = []
     for chk in checks if checks is not None else select(kind):
+        family = FAMILIES.get(chk.kind)
+        sources = (family.source if family else chk.kind,)
         try:
             for f in chk.func(artifact) or ():
                 f.check_id = chk.id
+                f.sources = sources
                 if not f.data.pop("_severity_set", False):
                     f.severity = chk.severity
                 results.append(f)
@@ -32,7 +36,7 @@ def run_checks(kind: Kind, artifact: Any, url: str, checks: Iterable[Check] | No
                     message=f"The check could not run on this page: {type(exc).__name__}: {exc}",
                     severity=chk.severity,
                     outcome=Outcome.ERROR,
-                    sources=(str(kind),),
+                    sources=sources,
                 )
             )
     return results

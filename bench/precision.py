@@ -9,7 +9,7 @@ findings are not false alarms, but each one costs a reviewer's time, so they are
 Exit status 1 when any check raised a FAIL on the corpus.
 
 --browser also loads every page in Chromium (served on 127.0.0.1, loopback-only browser), runs the probes and every
-Kind.BROWSER check (audits.browser), and counts their findings (sources == ("browser",)) the same way; axe's own
+check of the "browser" family (audits.browser), and counts their findings (sources == ("browser",)) the same way; axe's own
 findings are not counted. Its exit status is 1 when a static or a browser check raised a FAIL.
 """
 
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from audits.artifacts import StaticPage  # noqa: E402
-from audits.model import Finding, Kind, Outcome  # noqa: E402
+from audits.model import Finding, Outcome  # noqa: E402
 from audits.registry import load_checks, select  # noqa: E402
 from audits.runner import run_checks  # noqa: E402
 
@@ -46,13 +46,13 @@ class Result:
 def run(corpus: Path = CORPUS) -> Result:
     """Every static check over every page of the corpus."""
     load_checks(plugins=False)
-    checks = select(Kind.STATIC)
+    checks = select("static")
     result = Result()
     started = time.perf_counter()
     for path in sorted(corpus.glob("*.html")):
         page = StaticPage(url=f"https://corpus.test/{path.name}", html=path.read_text("utf-8"))
         result.pages += 1
-        for finding in run_checks(Kind.STATIC, page, page.url, checks=checks):
+        for finding in run_checks("static", page, page.url, checks=checks):
             result.findings.append((path.name, finding))
     result.elapsed = time.perf_counter() - started
     return result
@@ -61,7 +61,7 @@ def run(corpus: Path = CORPUS) -> Result:
 def table(result: Result) -> str:
     """A plain-text table: one row per static check, false alarms (FAIL), needs review and errors."""
     fails, reviews, errors = (result.count(o) for o in (Outcome.FAIL, Outcome.REVIEW, Outcome.ERROR))
-    checks = select(Kind.STATIC)
+    checks = select("static")
     width = max(len(c.id) for c in checks)
     lines = [f"{'check':<{width}}  false alarms  needs review  errors", "-" * (width + 38)]
     for chk in checks:
@@ -124,9 +124,9 @@ def run_browser(corpus: Path = CORPUS, probes: tuple[str, ...] | None = None) ->
 
 
 def browser_table(run_: BrowserRun) -> str:
-    """One row per browser check (Kind.BROWSER): false alarms (FAIL), needs review and errors on the corpus."""
+    """One row per browser check ("browser"): false alarms (FAIL), needs review and errors on the corpus."""
     fails, reviews, errors = (run_.count(o) for o in (Outcome.FAIL, Outcome.REVIEW, Outcome.ERROR))
-    checks = select(Kind.BROWSER)
+    checks = select("browser")
     width = max([len(c.id) for c in checks] + [5])
     lines = [f"{'browser check':<{width}}  false alarms  needs review  errors", "-" * (width + 38)]
     for chk in checks:

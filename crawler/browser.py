@@ -41,7 +41,7 @@ from audits.gather.axe import (
 from audits.artifacts import RenderedPage
 from audits.gather.probes import BUDGETS, DEFAULT_PROBES
 from audits.gather.probes import ordered as probe_order
-from audits.model import Finding, Kind, Outcome
+from audits.model import Finding, Outcome
 from audits.runner import run_checks
 
 log = logging.getLogger(__name__)
@@ -809,11 +809,11 @@ class DriverPool:
 
 
 def browser_check_findings(page: AxePage, url: str) -> list[Finding]:
-    """Our own browser checks (audits.browser, Kind.BROWSER) over the probes' data; sources ("browser",)."""
+    """Our own browser checks (audits.browser, the "browser" family) over the probes' data; sources ("browser",)."""
     if not page.probes:
         return []
     rendered = RenderedPage(url=url, final_url=page.final_url, probes=page.probes)
-    found = run_checks(Kind.BROWSER, rendered, url)
+    found = run_checks("browser", rendered, url)
     for f in found:
         f.url = url
         f.sources = ("browser",)

@@ -1,4 +1,5 @@
-"""The static audit pipeline: every static check on each HTML page, and the page's links for the link audit."""
+"""The HTML audit pipeline: the checks of every family that reads the served HTML, and the page's links for the
+link audit."""
 
 from __future__ import annotations
 
@@ -6,10 +7,9 @@ import logging
 from typing import Any
 from urllib.parse import urljoin
 
-
 from audits.artifacts import StaticPage
-from audits.model import Kind
-from audits.registry import select
+from audits.families import Need
+from audits.registry import families, select
 from audits.runner import run_checks
 from crawler.items import PageItem
 from crawler.urls import link_target
@@ -19,17 +19,19 @@ log = logging.getLogger(__name__)
 _SKIP = ("mailto:", "tel:", "javascript:", "data:", "#")
 
 
-class StaticAuditPipeline:
-    """Runs every static check on each HTML page and lists its internal links with their elements."""
+class HtmlAuditPipeline:
+    """Runs the checks of each family that needs the served HTML (static, and any family declared with
+    Need.HTML, built in or plug-in) on each HTML page, and lists its internal links with their elements."""
 
     def __init__(self) -> None:
-        self.checks = select(Kind.STATIC)
+        self.families = [(f.name, select(f.name)) for f in families() if f.needs is Need.HTML]
 
     def process_item(self, item: PageItem) -> PageItem:
         if not item.is_html:
             return item
         page = StaticPage(url=item.url, html=item.html or "", status=item.status or 200, headers=item.headers)
-        item.findings.extend(run_checks(Kind.STATIC, page, item.url, self.checks))
+        for name, checks in self.families:
+            item.findings.extend(run_checks(name, page, item.url, checks))
         item.soup = page.soup  # parsed once: the media audit reads the same tree
         base = item.final_url or item.url
         base_tag = page.soup.find("base", href=True)

@@ -42,7 +42,7 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 
 ITEM_PIPELINES = {
-    "crawler.pipelines.StaticAuditPipeline": 100,
+    "crawler.pipelines.HtmlAuditPipeline": 100,  # every family that reads the served HTML (audits.families)
     "crawler.link_pipeline.LinkIntegrityPipeline": 150,
     "crawler.media_pipeline.MediaAuditPipeline": 200,  # what each page downloads; browser (300) runs after it
     "crawler.media_pipeline.MediaBrowserPipeline": 350,  # adds the browser's Resource Timing (AUDIT_BROWSERS > 0)
@@ -55,6 +55,15 @@ DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.StagingAccessMiddleware": 990}
 EXTENSIONS = {"crawler.progress.Progress": 500}
 
 # --- empathy-audit ---------------------------------------------------------------------------------------
+# The one place for defaults: the CLI's options and their help texts read them from here.
+
+
+def default_browsers() -> int:
+    """Chromium instances when --browsers is not given: the number of CPU cores, at most 4 (each needs ~200 MB)."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+CLOSESPIDER_TIMEOUT = 0  # --max-time: seconds before the crawl stops and reports what it audited; 0 = no limit
 AUDIT_DB = ".empathy-audit/history.db"  # SQLite file (every run is kept)
 AUDIT_OUT_DIR = "out"  # report.html, report.json, screenshots/
 AUDIT_MAX_PAGES = 500  # HTML and non-HTML URLs fetched as pages, at most
@@ -62,7 +71,7 @@ AUDIT_MAX_DEPTH = 10  # clicks from the start page
 AUDIT_INCLUDE: list[str] = []  # regexes; when given, only matching URLs are crawled (the start URL always is)
 AUDIT_EXCLUDE: list[str] = []  # regexes; matching URLs are never crawled
 AUDIT_SITEMAPS = True  # seed from robots.txt Sitemap: lines and /sitemap.xml
-AUDIT_BROWSERS = 0  # Chromium instances for browser audits; 0 = static checks only
+AUDIT_BROWSERS = default_browsers()  # Chromium instances for browser audits; 0 = static checks only
 AUDIT_BROWSER_ARGS: list[str] = []
 AUDIT_WEBDRIVER_URL = None
 AUDIT_STANDARD = "wcag22aa"

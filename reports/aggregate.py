@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
-from audits.model import WCAG_SLUGS, Check, Kind, Outcome, Persona, Severity
+from audits.model import WCAG_SLUGS, Check, Outcome, Persona, Severity
 from reports import fixes as fx
 from reports import savings, scoring
 from reports import wording as w
@@ -94,7 +94,7 @@ def _check_from_engine_data(check_id: str, data: dict[str, Any]) -> Check | None
             id=check_id,
             title=help_text,
             failure_title=help_text,
-            kind=Kind.BROWSER,
+            kind="browser",
             severity=severity,
             wcag=wcag,
             personas=tuple(personas) or (Persona.SCREEN_READER,),
@@ -277,7 +277,7 @@ def _make_fix(
         if ratios:
             worst = max(ratios)
             base_harms = {p: min(h, worst) for p, h in base_harms.items()}
-    media = (check is not None and check.kind is Kind.MEDIA) or any("bytes_saved" in it.element.data for it in items)
+    media = (check is not None and check.kind == "media") or any("bytes_saved" in it.element.data for it in items)
     x = scoring.exposure(check_id)
 
     element_journey = next((j for it in items if (j := fx.journey_of_element(it.element.selector, it.element.snippet))),

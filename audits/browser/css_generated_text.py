@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.artifacts import RenderedPage
 from audits.browser._render_common import finding, items, quote
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 
 
@@ -14,7 +14,6 @@ from audits.registry import check
     id="css-generated-text",
     title="Meaningful text is in the HTML, not added by CSS",
     failure_title="Text that may carry meaning is added by CSS",
-    kind=Kind.BROWSER,
     severity=Severity.MODERATE,
     wcag=("1.3.1",),
     personas=(Persona.SCREEN_READER, Persona.LOW_VISION, Persona.COGNITIVE),

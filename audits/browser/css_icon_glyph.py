@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.artifacts import RenderedPage
 from audits.browser._render_common import finding, items
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 
 SAME_GLYPH_MAX = 3  # needs-review findings per distinct stand-alone glyph on one page
@@ -16,7 +16,6 @@ SAME_GLYPH_MAX = 3  # needs-review findings per distinct stand-alone glyph on on
     id="css-icon-glyph",
     title="Icons drawn with an icon font have a text alternative",
     failure_title="Controls show only an icon-font glyph, with no name",
-    kind=Kind.BROWSER,
     severity=Severity.SERIOUS,
     wcag=("1.1.1", "4.1.2"),
     personas=(Persona.SCREEN_READER, Persona.LOW_VISION, Persona.COGNITIVE),

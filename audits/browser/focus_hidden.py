@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.artifacts import RenderedPage
 from audits.browser._keyboard import describe, finding, keyboard_data, unique_stops
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 
 _WHY = {
@@ -24,7 +24,6 @@ _WHY = {
     id="focus-hidden",
     title="Focused elements are visible",
     failure_title="Keyboard focus lands on invisible elements",
-    kind=Kind.BROWSER,
     severity=Severity.SERIOUS,
     wcag=("2.4.7", "2.4.11"),
     personas=(Persona.KEYBOARD, Persona.LOW_VISION),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.artifacts import RenderedPage
 from audits.browser._keyboard import describe, finding, keyboard_data
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 
 MIN_JUMP = 400  # CSS px upwards between two consecutive stops in the same column
@@ -35,7 +35,6 @@ def _same_nav(a: str, b: str) -> bool:
     id="focus-order",
     title="Keyboard focus follows the visual order",
     failure_title="Keyboard focus jumps against the visual order",
-    kind=Kind.BROWSER,
     severity=Severity.MODERATE,
     wcag=("2.4.3",),
     personas=(Persona.KEYBOARD, Persona.LOW_VISION, Persona.COGNITIVE),

@@ -7,7 +7,7 @@ from typing import Iterator
 from audits.artifacts import RenderedPage
 from audits.browser._keyboard import describe, finding, keyboard_data, unique_stops
 from audits.gather.keyboard import _style_group
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 
 MAX_REVIEW = 10
@@ -17,7 +17,6 @@ MAX_REVIEW = 10
     id="focus-visible",
     title="Focused elements show a visible focus indicator",
     failure_title="Focused elements show no focus indicator",
-    kind=Kind.BROWSER,
     severity=Severity.SERIOUS,
     wcag=("2.4.7",),
     personas=(Persona.KEYBOARD, Persona.LOW_VISION),

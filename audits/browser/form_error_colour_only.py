@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.artifacts import RenderedPage
 from audits.browser._forms import any_text, finding, message_texts, names, quote, tried_forms
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 
 
@@ -19,7 +19,6 @@ def _in_error(field: dict) -> bool:
     id="form-error-colour-only",
     title="Fields in error are identified in text",
     failure_title="Fields in error are marked only by colour or border",
-    kind=Kind.BROWSER,
     severity=Severity.SERIOUS,
     wcag=("3.3.1", "1.4.1"),
     personas=(Persona.COLOUR_VISION, Persona.SCREEN_READER, Persona.LOW_VISION, Persona.COGNITIVE),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.artifacts import RenderedPage
 from audits.browser._forms import TIES, announced, finding, message_texts, names, quote, tried_forms
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 
 
@@ -14,7 +14,6 @@ from audits.registry import check
     id="form-error-not-associated",
     title="Form error messages are tied to their fields or announced",
     failure_title="Form error messages are shown but not tied to their fields",
-    kind=Kind.BROWSER,
     severity=Severity.SERIOUS,
     wcag=("1.3.1", "3.3.1", "4.1.2", "4.1.3"),
     personas=(Persona.SCREEN_READER, Persona.LOW_VISION, Persona.COGNITIVE),

@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 from audits.artifacts import RenderedPage
 from audits.browser._render_common import finding, items, quote
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 
 # File names that say the picture is of text.
@@ -25,7 +25,6 @@ _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
     id="images-of-text",
     title="Text is text, not a picture of text",
     failure_title="Images may show text that should be real text",
-    kind=Kind.BROWSER,
     severity=Severity.MODERATE,
     wcag=("1.4.5",),
     personas=(Persona.LOW_VISION, Persona.COGNITIVE),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.artifacts import RenderedPage
 from audits.browser._render_common import finding, items
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 
 
@@ -14,7 +14,6 @@ from audits.registry import check
     id="justified-text",
     title="Text is not justified",
     failure_title="Blocks of text are justified",
-    kind=Kind.BROWSER,
     severity=Severity.MINOR,
     wcag=("1.4.8",),
     personas=(Persona.COGNITIVE, Persona.LOW_VISION),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.artifacts import RenderedPage
 from audits.browser._keyboard import describe, finding, keyboard_data
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 
 
@@ -14,7 +14,6 @@ from audits.registry import check
     id="keyboard-trap",
     title="Keyboard focus can always move on",
     failure_title="Keyboard focus gets trapped",
-    kind=Kind.BROWSER,
     severity=Severity.CRITICAL,
     wcag=("2.1.2",),
     personas=(Persona.KEYBOARD, Persona.SCREEN_READER, Persona.MOTOR),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.artifacts import RenderedPage
 from audits.browser._keyboard import finding, keyboard_data
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 
 MAX_REVIEW = 10
@@ -23,7 +23,6 @@ def _what(item: dict) -> str:
     id="keyboard-unreachable",
     title="Interactive elements can be reached with the keyboard",
     failure_title="Interactive elements cannot be reached with the keyboard",
-    kind=Kind.BROWSER,
     severity=Severity.SERIOUS,
     wcag=("2.1.1",),
     personas=(Persona.KEYBOARD, Persona.SCREEN_READER, Persona.MOTOR),

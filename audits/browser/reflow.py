@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.artifacts import RenderedPage
 from audits.browser._render_common import finding, quote, render_data
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 
 
@@ -14,7 +14,6 @@ from audits.registry import check
     id="reflow",
     title="Content reflows at 320 CSS pixels wide",
     failure_title="Content needs sideways scrolling at 320 CSS pixels wide",
-    kind=Kind.BROWSER,
     severity=Severity.SERIOUS,
     wcag=("1.4.10",),
     personas=(Persona.LOW_VISION, Persona.MOTOR),

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from audits.artifacts import RenderedPage
 from audits.browser._keyboard import finding, keyboard_data
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 
 LONG_NAVIGATION = 15  # tab stops before the main content
@@ -24,7 +24,6 @@ SKIP_WORDS = re.compile(
     id="skip-link-keyboard",
     title="Keyboard users can skip to the main content",
     failure_title="Skip links are broken or missing",
-    kind=Kind.BROWSER,
     severity=Severity.MODERATE,
     wcag=("2.4.1",),
     personas=(Persona.KEYBOARD, Persona.SCREEN_READER, Persona.MOTOR),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.artifacts import RenderedPage
 from audits.browser._render_common import finding, items
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 
@@ -14,7 +14,6 @@ from audits.registry import check
     id="text-all-caps",
     title="Long passages are not set in capital letters",
     failure_title="Long passages are set in capital letters",
-    kind=Kind.BROWSER,
     severity=Severity.MINOR,
     personas=(Persona.COGNITIVE, Persona.LOW_VISION),
     how_to_fix="Write running text in sentence case; keep capitals (or text-transform: uppercase) for short labels.",

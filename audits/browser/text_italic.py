@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.artifacts import RenderedPage
 from audits.browser._render_common import finding, items
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 
@@ -14,7 +14,6 @@ from audits.registry import check
     id="text-italic",
     title="Long passages are not set in italics",
     failure_title="Long passages are set in italics",
-    kind=Kind.BROWSER,
     severity=Severity.MINOR,
     personas=(Persona.COGNITIVE, Persona.LOW_VISION),
     how_to_fix="Set running text upright; use italics, or better bold, only to emphasise a few words.",

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.artifacts import RenderedPage
 from audits.browser._render_common import finding, items, quote
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 
 
@@ -14,7 +14,6 @@ from audits.registry import check
     id="text-resize",
     title="Text stays readable when enlarged to 200%",
     failure_title="Text may be cut off when enlarged to 200%",
-    kind=Kind.BROWSER,
     severity=Severity.MODERATE,
     wcag=("1.4.4",),
     personas=(Persona.LOW_VISION,),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.artifacts import RenderedPage
 from audits.browser._render_common import finding, items, quote
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 
 
@@ -14,7 +14,6 @@ from audits.registry import check
     id="text-spacing",
     title="Text stays readable with increased text spacing",
     failure_title="Text is cut off when text spacing is increased",
-    kind=Kind.BROWSER,
     severity=Severity.SERIOUS,
     wcag=("1.4.12",),
     personas=(Persona.LOW_VISION, Persona.COGNITIVE),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 
@@ -25,7 +25,6 @@ class BrokenLink:
     id="broken-link",
     title="Internal links lead to a page that exists",
     failure_title="Internal link leads to an error page",
-    kind=Kind.CRAWL,
     severity=Severity.SERIOUS,
     wcag=("2.4.4",),
     personas=(Persona.EVERYONE, Persona.SCREEN_READER, Persona.COGNITIVE, Persona.SLOW_CONNECTION),

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from audits.media import _network as net
 from audits.media._model import MediaInventory
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 
@@ -22,7 +22,6 @@ def video_saving(nbytes: int) -> int:
     id="animated-gif",
     title="Animations are served as video",
     failure_title="Animations are served as large GIFs",
-    kind=Kind.MEDIA,
     severity=Severity.MODERATE,
     best_practice=True,
     personas=(Persona.SLOW_CONNECTION, Persona.PREPAID_DATA, Persona.COGNITIVE),

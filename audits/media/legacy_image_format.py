@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.media import _network as net
 from audits.media._model import MediaInventory
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 LEGACY = {"jpeg": "JPEG", "png": "PNG", "gif": "GIF", "bmp": "BMP"}
@@ -16,7 +16,6 @@ LEGACY = {"jpeg": "JPEG", "png": "PNG", "gif": "GIF", "bmp": "BMP"}
     id="legacy-image-format",
     title="Large images use a modern format",
     failure_title="Large images use an old, heavy format",
-    kind=Kind.MEDIA,
     severity=Severity.MODERATE,
     best_practice=True,
     personas=(Persona.SLOW_CONNECTION, Persona.PREPAID_DATA),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.media import _network as net
 from audits.media._model import MediaInventory
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 
@@ -14,7 +14,6 @@ from audits.registry import check
     id="media-autoplay",
     title="Video and audio start only when the visitor asks",
     failure_title="Video or audio plays by itself",
-    kind=Kind.MEDIA,
     severity=Severity.SERIOUS,
     wcag=("1.4.2",),
     personas=(Persona.SCREEN_READER, Persona.SLOW_CONNECTION, Persona.PREPAID_DATA, Persona.COGNITIVE),

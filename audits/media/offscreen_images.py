@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.media import _network as net
 from audits.media._model import MediaInventory
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 
@@ -14,7 +14,6 @@ from audits.registry import check
     id="offscreen-images",
     title="Images below the first screen load only when needed",
     failure_title="Images below the first screen load with the page",
-    kind=Kind.MEDIA,
     severity=Severity.MINOR,
     best_practice=True,
     personas=(Persona.SLOW_CONNECTION, Persona.PREPAID_DATA),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.media import _network as net
 from audits.media._model import MediaInventory
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 
@@ -30,7 +30,6 @@ def needed_width(inv: MediaInventory, r) -> float:  # noqa: ANN001 - MediaResour
     id="oversized-image",
     title="Images are served at about the size they are shown",
     failure_title="Images are served far larger than they are shown",
-    kind=Kind.MEDIA,
     severity=Severity.MODERATE,
     best_practice=True,
     personas=(Persona.SLOW_CONNECTION, Persona.PREPAID_DATA),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.media import _network as net
 from audits.media._model import MediaInventory, cost_phrase
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 
@@ -14,7 +14,6 @@ from audits.registry import check
     id="page-weight",
     title="Pages stay within the page-weight budget",
     failure_title="Pages are heavier than the page-weight budget",
-    kind=Kind.MEDIA,
     severity=Severity.SERIOUS,
     best_practice=True,
     personas=(Persona.SLOW_CONNECTION, Persona.PREPAID_DATA),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.media import _network as net
 from audits.media._model import STATIC_TYPES, MediaInventory
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 
@@ -14,7 +14,6 @@ from audits.registry import check
     id="static-asset-caching",
     title="Static files can be cached",
     failure_title="Static files cannot be cached",
-    kind=Kind.MEDIA,
     severity=Severity.MINOR,
     best_practice=True,
     personas=(Persona.PREPAID_DATA, Persona.SLOW_CONNECTION),

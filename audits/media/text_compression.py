@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.media import _network as net
 from audits.media._model import MediaInventory, MediaResource, ResourceRef, is_text_type
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 
@@ -14,7 +14,6 @@ from audits.registry import check
     id="text-compression",
     title="Text is served compressed",
     failure_title="Text is served uncompressed",
-    kind=Kind.MEDIA,
     severity=Severity.MODERATE,
     best_practice=True,
     personas=(Persona.SLOW_CONNECTION, Persona.PREPAID_DATA),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.media import _network as net
 from audits.media._model import MediaInventory
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 
@@ -14,7 +14,6 @@ from audits.registry import check
     id="video-preload",
     title="Videos wait to be played, with a poster",
     failure_title="Videos preload or show no poster",
-    kind=Kind.MEDIA,
     severity=Severity.MODERATE,
     best_practice=True,
     personas=(Persona.SLOW_CONNECTION, Persona.PREPAID_DATA),

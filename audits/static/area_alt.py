@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.accname import accessible_name, is_hidden
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 from audits.static._describe import link_target
 
@@ -15,7 +15,6 @@ from audits.static._describe import link_target
     id="area-alt",
     title="Image-map areas have a text alternative",
     failure_title="Image-map areas have no text alternative",
-    kind=Kind.STATIC,
     severity=Severity.CRITICAL,
     wcag=("2.4.4", "4.1.2"),
     personas=(Persona.SCREEN_READER,),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.accname import attr_text
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 
@@ -14,7 +14,6 @@ from audits.registry import check
     id="aria-hidden-body",
     title="The page body is not hidden from assistive technology",
     failure_title="The page body is hidden from assistive technology",
-    kind=Kind.STATIC,
     severity=Severity.CRITICAL,
     wcag=("4.1.2", "1.3.1"),
     personas=(Persona.SCREEN_READER,),

@@ -8,7 +8,7 @@ from bs4 import Tag
 
 from audits.accname import accessible_name, idrefs, is_hidden, is_inert_container, visible_text
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 from audits.static._wording import fold, phrase_pattern
 
@@ -54,7 +54,6 @@ def has_transcript(media: Tag) -> bool:
     id="audio-transcript",
     title="Audio has a transcript",
     failure_title="Audio has no transcript",
-    kind=Kind.STATIC,
     severity=Severity.SERIOUS,
     wcag=("1.2.1",),
     personas=(Persona.DEAF, Persona.COGNITIVE, Persona.SLOW_CONNECTION),

@@ -10,7 +10,7 @@ from bs4 import Tag
 
 from audits.accname import attr_text, input_type, normalise
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 from audits.static._describe import shorten
 from audits.static._wording import fold, form_owner, phrase_pattern
@@ -210,7 +210,6 @@ def _form_off(el: Tag) -> bool:
     id="autocomplete-missing",
     title="Fields asking for personal data identify their purpose",
     failure_title="Fields asking for personal data do not identify their purpose",
-    kind=Kind.STATIC,
     severity=Severity.MODERATE,
     wcag=("1.3.5",),
     personas=(Persona.COGNITIVE, Persona.MOTOR, Persona.SCREEN_READER),

@@ -8,7 +8,7 @@ from bs4 import Tag
 
 from audits.accname import attr_text, input_type, is_hidden, is_inert_container, normalise
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 from audits.static._describe import shorten
 
@@ -91,7 +91,6 @@ def autocomplete_fields(page: StaticPage) -> Iterator[Tag]:
     id="autocomplete-valid",
     title="Autocomplete values are valid",
     failure_title="Autocomplete values are not valid",
-    kind=Kind.STATIC,
     severity=Severity.SERIOUS,
     wcag=("1.3.5",),
     personas=(Persona.COGNITIVE, Persona.MOTOR, Persona.SCREEN_READER),

@@ -8,7 +8,7 @@ from bs4 import Tag
 
 from audits.accname import PRESENTATIONAL_ROLES, accessible_name, is_hidden, role_of
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 
@@ -16,7 +16,6 @@ from audits.registry import check
     id="button-name",
     title="Buttons have a discernible name",
     failure_title="Buttons have no discernible name",
-    kind=Kind.STATIC,
     severity=Severity.CRITICAL,
     wcag=("4.1.2",),
     personas=(Persona.SCREEN_READER, Persona.KEYBOARD),

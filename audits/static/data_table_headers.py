@@ -16,7 +16,7 @@ from audits.accname import (
     visible_text,
 )
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 from audits.static.layout_table import own
 
@@ -44,7 +44,6 @@ def _only_links(cell: Tag) -> bool:
     id="data-table-headers",
     title="Data tables have header cells",
     failure_title="Data tables have no header cells",
-    kind=Kind.STATIC,
     severity=Severity.SERIOUS,
     wcag=("1.3.1",),
     personas=(Persona.SCREEN_READER,),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 
@@ -13,7 +13,6 @@ from audits.registry import check
     id="document-title",
     title="Pages have a title",
     failure_title="Page has no title",
-    kind=Kind.STATIC,
     severity=Severity.SERIOUS,
     wcag=("2.4.2",),
     personas=(Persona.SCREEN_READER, Persona.LOW_VISION, Persona.COGNITIVE),

@@ -9,7 +9,7 @@ from bs4 import Tag
 
 from audits.accname import attr_text, is_inert_container
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 from audits.static._describe import shorten
 
@@ -48,7 +48,6 @@ def referenced_ids(root: Tag) -> dict[str, set[str]]:
     id="duplicate-id-aria",
     title="Ids used by labels and ARIA are unique",
     failure_title="Ids used by labels and ARIA are duplicated",
-    kind=Kind.STATIC,
     severity=Severity.CRITICAL,
     wcag=("4.1.2",),
     personas=(Persona.SCREEN_READER,),

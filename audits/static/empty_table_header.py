@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.accname import PRESENTATIONAL_ROLES, accessible_name, explicit_role, is_hidden
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 
@@ -14,7 +14,6 @@ from audits.registry import check
     id="empty-table-header",
     title="Table header cells have text",
     failure_title="Table header cells are empty",
-    kind=Kind.STATIC,
     severity=Severity.MINOR,
     personas=(Persona.SCREEN_READER,),
     how_to_fix="Put the column or row name in every <th>; an empty corner cell should be a <td>.",

@@ -9,7 +9,7 @@ from bs4 import Tag
 
 from audits.accname import PRESENTATIONAL_ROLES, accessible_name, attr_text, explicit_role, is_hidden
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 from audits.static._describe import link_target
 
@@ -23,7 +23,6 @@ def _negative_tabindex(el: Tag) -> bool:
     id="frame-title",
     title="Frames have a title",
     failure_title="Frames have no title",
-    kind=Kind.STATIC,
     severity=Severity.SERIOUS,
     wcag=("4.1.2",),
     personas=(Persona.SCREEN_READER,),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.accname import heading_level, is_hidden
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 _H = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -16,7 +16,6 @@ _H = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
     id="heading-order",
     title="Heading levels increase one step at a time",
     failure_title="Heading levels skip a step",
-    kind=Kind.STATIC,
     severity=Severity.MODERATE,
     wcag=("1.3.1",),
     personas=(Persona.SCREEN_READER,),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.accname import attr_text, normalise
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 
@@ -14,7 +14,6 @@ from audits.registry import check
     id="html-has-lang",
     title="The page declares its language",
     failure_title="The page does not declare its language",
-    kind=Kind.STATIC,
     severity=Severity.SERIOUS,
     wcag=("3.1.1",),
     personas=(Persona.SCREEN_READER,),

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from audits.accname import attr_text, normalise
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 from audits.static._describe import shorten
 
@@ -41,7 +41,6 @@ def is_valid_lang(tag: str) -> bool:
     id="html-lang-valid",
     title="The page's language code is valid",
     failure_title="The page's language code is not valid",
-    kind=Kind.STATIC,
     severity=Severity.SERIOUS,
     wcag=("3.1.1",),
     personas=(Persona.SCREEN_READER,),

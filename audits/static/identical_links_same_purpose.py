@@ -8,7 +8,7 @@ from bs4 import Tag
 
 from audits.accname import accessible_name, attr_text
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 from audits.static._describe import link_target, shorten
 from audits.static._wording import base_url, destination, fold, iter_links
@@ -21,7 +21,6 @@ _SHOWN = 3
     id="identical-links-same-purpose",
     title="Links with the same name go to the same place",
     failure_title="Links with the same name go to different places",
-    kind=Kind.STATIC,
     severity=Severity.MINOR,
     wcag=("2.4.4",),
     personas=(Persona.SCREEN_READER, Persona.MOTOR, Persona.COGNITIVE),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.accname import PRESENTATIONAL_ROLES, accessible_name, is_hidden, role_of
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 from audits.static._describe import file_name
 
@@ -15,7 +15,6 @@ from audits.static._describe import file_name
     id="image-alt",
     title="Images have a text alternative",
     failure_title="Images have no text alternative",
-    kind=Kind.STATIC,
     severity=Severity.CRITICAL,
     wcag=("1.1.1",),
     personas=(Persona.SCREEN_READER, Persona.LOW_VISION, Persona.SLOW_CONNECTION),

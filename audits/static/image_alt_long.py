@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.accname import PRESENTATIONAL_ROLES, accessible_name, input_type, is_hidden, role_of
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 from audits.static._describe import shorten
 
@@ -18,7 +18,6 @@ MAX_ALT_CHARS = 150
     id="image-alt-long",
     title="Alt text is short",
     failure_title="Alt text is very long",
-    kind=Kind.STATIC,
     severity=Severity.MINOR,
     wcag=("1.1.1",),
     personas=(Persona.SCREEN_READER, Persona.COGNITIVE),

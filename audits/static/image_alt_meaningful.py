@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 from audits.accname import PRESENTATIONAL_ROLES, accessible_name, attr_text, input_type, is_hidden, role_of
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 from audits.static._describe import shorten
 from audits.static._wording import fold
@@ -55,7 +55,6 @@ def meaningless_reason(alt: str, src: str | None) -> str | None:
     id="image-alt-meaningful",
     title="Alt text describes the image",
     failure_title="Alt text is a file name or a placeholder",
-    kind=Kind.STATIC,
     severity=Severity.SERIOUS,
     wcag=("1.1.1",),
     personas=(Persona.SCREEN_READER, Persona.LOW_VISION, Persona.SLOW_CONNECTION),

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from audits.accname import PRESENTATIONAL_ROLES, accessible_name, input_type, is_hidden, role_of
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 from audits.static._describe import shorten
 from audits.static._wording import fold
@@ -36,7 +36,6 @@ _PREFIX = re.compile(
     id="image-alt-prefix",
     title="Alt text does not start with \"image of\"",
     failure_title="Alt text starts with \"image of\" or \"photo of\"",
-    kind=Kind.STATIC,
     severity=Severity.MINOR,
     personas=(Persona.SCREEN_READER,),
     how_to_fix='Drop the opening words: alt="Two baristas at the roaster" rather than "Image of two baristas...". '

@@ -17,7 +17,7 @@ from audits.accname import (
     visible_text,
 )
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 from audits.static._describe import shorten
 from audits.static._wording import fold
@@ -89,7 +89,6 @@ def _only_content_of_control(img: Tag) -> bool:
     id="image-redundant-alt",
     title="Alt text does not repeat the text next to the image",
     failure_title="Alt text repeats the text next to the image",
-    kind=Kind.STATIC,
     severity=Severity.MINOR,
     personas=(Persona.SCREEN_READER,),
     how_to_fix='Use alt="" when the text next to the image already says what the alt would; or make the alt say '

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.accname import PRESENTATIONAL_ROLES, accessible_name, input_type, is_hidden, role_of
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 
@@ -14,7 +14,6 @@ from audits.registry import check
     id="input-button-name",
     title="Input buttons have a discernible name",
     failure_title="Input buttons have no discernible name",
-    kind=Kind.STATIC,
     severity=Severity.CRITICAL,
     wcag=("4.1.2",),
     personas=(Persona.SCREEN_READER, Persona.KEYBOARD),

@@ -8,7 +8,7 @@ from bs4 import Tag
 
 from audits.accname import accessible_name, attr_text, input_type, is_hidden, is_inert_container, role_of
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 from audits.static._describe import shorten
 from audits.static._wording import form_owner, words
@@ -38,7 +38,6 @@ def _owner_key(el: Tag) -> int:
     id="input-group-name",
     title="Groups of radio buttons and checkboxes have a group label",
     failure_title="Groups of radio buttons and checkboxes have no group label",
-    kind=Kind.STATIC,
     severity=Severity.MODERATE,
     wcag=("1.3.1", "3.3.2"),
     personas=(Persona.SCREEN_READER, Persona.COGNITIVE),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.accname import PRESENTATIONAL_ROLES, accessible_name, input_type, is_hidden, role_of
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 from audits.static._describe import file_name
 
@@ -15,7 +15,6 @@ from audits.static._describe import file_name
     id="input-image-alt",
     title="Image buttons have a text alternative",
     failure_title="Image buttons have no text alternative",
-    kind=Kind.STATIC,
     severity=Severity.CRITICAL,
     wcag=("1.1.1", "4.1.2"),
     personas=(Persona.SCREEN_READER, Persona.KEYBOARD),

@@ -16,7 +16,7 @@ from audits.accname import (
     role_of,
 )
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 _NOT_FIELDS = ("hidden", "image", "submit", "reset", "button")
@@ -43,7 +43,6 @@ _KIND_WORDS = {
     id="label",
     title="Form fields have labels",
     failure_title="Form fields have no label",
-    kind=Kind.STATIC,
     severity=Severity.CRITICAL,
     wcag=("4.1.2", "1.3.1", "3.3.2"),
     personas=(Persona.SCREEN_READER, Persona.KEYBOARD, Persona.LOW_VISION),

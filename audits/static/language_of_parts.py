@@ -12,7 +12,7 @@ from bs4.element import PreformattedString
 
 from audits.accname import NOT_RENDERED_ELEMENTS, attr_text, is_hidden, normalise
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 from audits.static._describe import shorten
 from audits.static.html_lang_valid import is_valid_lang, primary_subtag
@@ -175,7 +175,6 @@ def _owner(node: NavigableString, html: Tag) -> Tag | None:
     id="language-of-parts",
     title="Passages in another language are marked with lang",
     failure_title="Passages in another language are not marked with lang",
-    kind=Kind.STATIC,
     severity=Severity.SERIOUS,
     wcag=("3.1.2",),
     personas=(Persona.SCREEN_READER, Persona.COGNITIVE),

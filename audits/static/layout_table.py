@@ -8,7 +8,7 @@ from bs4 import Tag
 
 from audits.accname import PRESENTATIONAL_ROLES, attr_text, is_hidden, is_inert_container, normalise, role_of
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 
@@ -39,7 +39,6 @@ def header_markup(table: Tag) -> list[str]:
     id="layout-table",
     title="Layout tables have no data-table markup",
     failure_title="Layout tables carry data-table markup",
-    kind=Kind.STATIC,
     severity=Severity.MINOR,
     wcag=("1.3.1",),
     personas=(Persona.SCREEN_READER,),

@@ -7,7 +7,7 @@ from urllib.parse import unquote, urlsplit
 
 from audits.accname import accessible_name, attr_text
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 from audits.static._describe import link_target, shorten
 from audits.static._wording import context_text, description, fold, iter_links, phrase_pattern, row_context
@@ -62,7 +62,6 @@ def file_extension(href: str | None) -> str | None:
     id="link-file-type",
     title="Links to files say the file type",
     failure_title="Links to files do not say the file type",
-    kind=Kind.STATIC,
     severity=Severity.MINOR,
     personas=(Persona.SCREEN_READER, Persona.PREPAID_DATA, Persona.SLOW_CONNECTION, Persona.COGNITIVE),
     how_to_fix='Name the file type (and size) in the link or right next to it: "Café menu (PDF, 120 KB)".',

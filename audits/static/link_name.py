@@ -8,7 +8,7 @@ from bs4 import Tag
 
 from audits.accname import accessible_name, is_hidden, role_of
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 from audits.static._describe import link_target
 
@@ -17,7 +17,6 @@ from audits.static._describe import link_target
     id="link-name",
     title="Links have a discernible name",
     failure_title="Links have no discernible name",
-    kind=Kind.STATIC,
     severity=Severity.SERIOUS,
     wcag=("2.4.4", "4.1.2"),
     personas=(Persona.SCREEN_READER, Persona.KEYBOARD),

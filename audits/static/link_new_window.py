@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.accname import accessible_name, attr_text
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 from audits.static._describe import link_target, shorten
 from audits.static._wording import description, fold, iter_links, phrase_pattern
@@ -31,7 +31,6 @@ _NO_WINDOW_SCHEMES = ("mailto:", "tel:", "sms:", "javascript:", "#")
     id="link-new-window",
     title="Links that open a new window say so",
     failure_title="Links open a new window without warning",
-    kind=Kind.STATIC,
     severity=Severity.MINOR,
     wcag=("3.2.5",),
     personas=(Persona.SCREEN_READER, Persona.COGNITIVE, Persona.LOW_VISION),

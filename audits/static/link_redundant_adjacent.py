@@ -18,7 +18,7 @@ from audits.accname import (
     visible_text,
 )
 from audits.artifacts import StaticPage, find_all_within
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 from audits.static._describe import link_target, shorten
 from audits.static._wording import base_url, destination, fold
@@ -30,7 +30,6 @@ _CONTENT_ELEMENTS = ("img", "input", "button", "select", "textarea", "iframe", "
     id="link-redundant-adjacent",
     title="Adjacent links to the same place are merged",
     failure_title="Adjacent links go to the same place",
-    kind=Kind.STATIC,
     severity=Severity.MINOR,
     personas=(Persona.KEYBOARD, Persona.SCREEN_READER, Persona.MOTOR),
     how_to_fix="Put the image and the text in one link; or take the extra link out of the tab order and hide it "

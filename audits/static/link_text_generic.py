@@ -9,7 +9,7 @@ from bs4 import Tag
 
 from audits.accname import accessible_name, attr_text
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 from audits.static._describe import link_target, shorten
 from audits.static._wording import (
@@ -88,7 +88,6 @@ def generic_kind(name: str) -> str | None:
     id="link-text-generic",
     title="Link names say where the link goes",
     failure_title="Link names say nothing out of context",
-    kind=Kind.STATIC,
     severity=Severity.MODERATE,
     wcag=("2.4.4",),
     personas=(Persona.SCREEN_READER, Persona.COGNITIVE, Persona.MOTOR),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.accname import is_hidden
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 
@@ -14,7 +14,6 @@ from audits.registry import check
     id="marquee",
     title="No text scrolls by itself",
     failure_title="Text scrolls by itself",
-    kind=Kind.STATIC,
     severity=Severity.SERIOUS,
     wcag=("2.2.2",),
     personas=(Persona.LOW_VISION, Persona.COGNITIVE),

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from audits.accname import attr_text, is_inert_container
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 MIN_DELAY = 0  # an instant redirect (0 s) is not a time limit
@@ -33,7 +33,6 @@ def refresh_delay(content: str) -> float | None:
     id="meta-refresh",
     title="The page does not refresh or redirect on a timer",
     failure_title="The page refreshes or redirects on a timer",
-    kind=Kind.STATIC,
     severity=Severity.CRITICAL,
     wcag=("2.2.1",),
     personas=(Persona.SCREEN_READER, Persona.KEYBOARD, Persona.COGNITIVE),

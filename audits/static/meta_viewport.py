@@ -7,7 +7,7 @@ from typing import Iterator
 
 from audits.accname import attr_text, is_inert_container
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 _USER_SCALABLE_OK = ("yes", "device-width", "device-height")
@@ -46,7 +46,6 @@ def zoom_blockers(content: str) -> list[str]:
     id="meta-viewport",
     title="Zooming and scaling are not disabled",
     failure_title="Zooming and scaling are disabled",
-    kind=Kind.STATIC,
     severity=Severity.MODERATE,
     wcag=("1.4.4",),
     personas=(Persona.LOW_VISION,),

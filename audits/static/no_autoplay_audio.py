@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.accname import is_inert_container
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 
 
@@ -14,7 +14,6 @@ from audits.registry import check
     id="no-autoplay-audio",
     title="Media does not play sound automatically",
     failure_title="Media plays sound automatically",
-    kind=Kind.STATIC,
     severity=Severity.SERIOUS,
     wcag=("1.4.2",),
     personas=(Persona.SCREEN_READER, Persona.COGNITIVE),

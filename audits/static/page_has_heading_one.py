@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.accname import attr_text, heading_level, is_hidden, visible_text
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 _H = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -16,7 +16,6 @@ _H = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
     id="page-has-heading-one",
     title="The page has a level-one heading",
     failure_title="The page has no level-one heading",
-    kind=Kind.STATIC,
     severity=Severity.MODERATE,
     personas=(Persona.SCREEN_READER,),
     how_to_fix="Mark the page's main title up as <h1> (it may be visually hidden), at the start of the main content.",

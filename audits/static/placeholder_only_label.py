@@ -17,7 +17,7 @@ from audits.accname import (
     normalise,
 )
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 from audits.static._describe import shorten
 from audits.static._wording import fold
@@ -43,7 +43,6 @@ def name_without_placeholder(el: Tag) -> str:
     id="placeholder-only-label",
     title="Fields have a label, not just a placeholder",
     failure_title="Fields are labelled only by a placeholder",
-    kind=Kind.STATIC,
     severity=Severity.MODERATE,
     wcag=("3.3.2", "1.3.1"),
     personas=(Persona.COGNITIVE, Persona.LOW_VISION, Persona.SCREEN_READER),

@@ -10,7 +10,7 @@ from bs4.element import PreformattedString
 
 from audits.accname import NOT_RENDERED_ELEMENTS, attr_text, idrefs, is_hidden, labels_of, normalise
 from audits.artifacts import StaticPage, find_all_within
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 from audits.static._wording import fold, form_owner
 
@@ -105,7 +105,6 @@ def _named_marker(label: Tag) -> bool:
     id="required-marker-explained",
     title="Asterisks marking required fields are explained",
     failure_title="Asterisks mark required fields without explanation",
-    kind=Kind.STATIC,
     severity=Severity.MINOR,
     wcag=("3.3.2",),
     personas=(Persona.COGNITIVE, Persona.SCREEN_READER, Persona.LOW_VISION),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.accname import accessible_name, explicit_role, in_svg, is_hidden
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 _NATIVE_IMAGES = ("img", "area", "input", "object")
@@ -16,7 +16,6 @@ _NATIVE_IMAGES = ("img", "area", "input", "object")
     id="role-img-alt",
     title='Elements with role="img" have a text alternative',
     failure_title='Elements with role="img" have no text alternative',
-    kind=Kind.STATIC,
     severity=Severity.SERIOUS,
     wcag=("1.1.1",),
     personas=(Persona.SCREEN_READER,),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.accname import PRESENTATIONAL_ROLES, accessible_name, is_hidden, role_of
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 
@@ -14,7 +14,6 @@ from audits.registry import check
     id="select-name",
     title="Select lists have labels",
     failure_title="Select lists have no label",
-    kind=Kind.STATIC,
     severity=Severity.CRITICAL,
     wcag=("4.1.2",),
     personas=(Persona.SCREEN_READER, Persona.KEYBOARD),

@@ -10,7 +10,7 @@ from bs4 import Tag
 
 from audits.accname import accessible_name, attr_text, is_hidden
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 from audits.static._describe import shorten
 
@@ -50,7 +50,6 @@ def spacer_reason(img: Tag) -> str | None:
     id="spacer-image-alt",
     title="Spacer images are hidden from screen readers",
     failure_title="Spacer images are announced to screen readers",
-    kind=Kind.STATIC,
     severity=Severity.MINOR,
     wcag=("1.1.1",),
     personas=(Persona.SCREEN_READER,),

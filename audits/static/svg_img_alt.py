@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.accname import accessible_name, attr_text, explicit_role, in_svg, is_hidden, normalise
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 _IMAGE_ROLES = ("img", "graphics-symbol")
@@ -16,7 +16,6 @@ _IMAGE_ROLES = ("img", "graphics-symbol")
     id="svg-img-alt",
     title="SVG images have a text alternative",
     failure_title="SVG images have no text alternative",
-    kind=Kind.STATIC,
     severity=Severity.SERIOUS,
     wcag=("1.1.1",),
     personas=(Persona.SCREEN_READER,),

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from audits.accname import attr_text, is_hidden
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 
 _INTEGER = re.compile(r"^\s*\+?(\d+)")
@@ -17,7 +17,6 @@ _INTEGER = re.compile(r"^\s*\+?(\d+)")
     id="tabindex",
     title="No element has a tabindex greater than zero",
     failure_title="Elements have a tabindex greater than zero",
-    kind=Kind.STATIC,
     severity=Severity.SERIOUS,
     wcag=("2.4.3",),
     personas=(Persona.KEYBOARD, Persona.SCREEN_READER),

@@ -8,7 +8,7 @@ from bs4 import Tag
 
 from audits.accname import PRESENTATIONAL_ROLES, attr_text, explicit_role, is_hidden, is_inert_container
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 from audits.static._describe import shorten
 
@@ -22,7 +22,6 @@ def own_cells(table: Tag) -> list[Tag]:
     id="td-headers-attr",
     title="Cells' headers attributes point at header cells of the same table",
     failure_title="Cells' headers attributes point at the wrong cells",
-    kind=Kind.STATIC,
     severity=Severity.SERIOUS,
     wcag=("1.3.1",),
     personas=(Persona.SCREEN_READER,),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from audits.accname import attr_text, is_hidden, is_inert_container, normalise
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Persona, Severity
+from audits.model import Finding, Persona, Severity
 from audits.registry import check
 from audits.static._describe import shorten
 from audits.static.html_lang_valid import is_valid_lang
@@ -16,7 +16,6 @@ from audits.static.html_lang_valid import is_valid_lang
     id="valid-lang",
     title="Language changes use valid language codes",
     failure_title="Language changes use invalid language codes",
-    kind=Kind.STATIC,
     severity=Severity.SERIOUS,
     wcag=("3.1.2",),
     personas=(Persona.SCREEN_READER,),

@@ -9,7 +9,7 @@ from bs4 import Tag
 
 from audits.accname import attr_text, is_hidden, is_inert_container
 from audits.artifacts import StaticPage
-from audits.model import Finding, Kind, Outcome, Persona, Severity
+from audits.model import Finding, Outcome, Persona, Severity
 from audits.registry import check
 
 _STREAMING = (".m3u8", ".mpd")
@@ -37,7 +37,6 @@ def _sources(media: Tag) -> list[str]:
     id="video-caption",
     title="Videos have captions",
     failure_title="Videos have no captions",
-    kind=Kind.STATIC,
     severity=Severity.CRITICAL,
     wcag=("1.2.2",),
     personas=(Persona.DEAF, Persona.COGNITIVE),

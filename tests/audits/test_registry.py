@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from audits.artifacts import StaticPage
-from audits.model import WCAG_SLUGS, Check, Kind, Outcome, Persona, Severity
+from audits.model import WCAG_SLUGS, Check, Outcome, Persona, Severity
 from audits.registry import REGISTRY, load_checks
 from audits.runner import run_checks
 
@@ -17,7 +17,7 @@ load_checks(plugins=False)  # tests never load third-party plug-ins
 FIXTURES = Path(__file__).resolve().parents[1] / "fixture_site" / "checks"
 CHECKS = sorted(REGISTRY.values(), key=lambda c: c.id)
 IDS = [c.id for c in CHECKS]
-STATIC = [c for c in CHECKS if c.kind == Kind.STATIC]
+STATIC = [c for c in CHECKS if c.kind == "static"]
 SECTIONS = ("What it checks:", "Who it affects:", "How to fix:", "References:")
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -93,14 +93,14 @@ def test_a_check_that_raises_yields_an_error_finding_not_silence():
         id="always-breaks",
         title="Never breaks",
         failure_title="Breaks",
-        kind=Kind.STATIC,
+        kind="static",
         severity=Severity.SERIOUS,
         wcag=("1.1.1",),
         personas=(Persona.SCREEN_READER,),
         func=broken,
     )
     page = StaticPage(url="https://fixture.test/", html="<html lang='en'><body></body></html>")
-    findings = run_checks(Kind.STATIC, page, page.url, checks=[chk])
+    findings = run_checks("static", page, page.url, checks=[chk])
     assert len(findings) == 1
     (finding,) = findings
     assert finding.outcome == Outcome.ERROR
@@ -114,9 +114,9 @@ def test_an_error_in_one_check_does_not_stop_the_others():
     def broken(page):
         raise ValueError("bad")
 
-    bad = Check(id="bad", title="a", failure_title="b", kind=Kind.STATIC, severity=Severity.MINOR,
+    bad = Check(id="bad", title="a", failure_title="b", kind="static", severity=Severity.MINOR,
                 wcag=(), personas=(Persona.EVERYONE,), func=broken, best_practice=True)
     good = REGISTRY["html-has-lang"]
     page = StaticPage(url="u", html="<html><body><h1>x</h1></body></html>")
-    findings = run_checks(Kind.STATIC, page, "u", checks=[bad, good])
+    findings = run_checks("static", page, "u", checks=[bad, good])
     assert [(f.check_id, f.outcome) for f in findings] == [("bad", Outcome.ERROR), ("html-has-lang", Outcome.FAIL)]

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import sitegen  # noqa: E402
 
 from audits.artifacts import StaticPage  # noqa: E402
-from audits.model import Kind, Outcome  # noqa: E402
+from audits.model import Outcome  # noqa: E402
 from audits.registry import select  # noqa: E402
 from audits.runner import run_checks  # noqa: E402
 
@@ -99,7 +99,7 @@ def test_link_tree_reaches_10000_pages_within_the_default_depth():
 def _findings(root: Path, path: str) -> list:
     html = (root / path.lstrip("/")).read_text(encoding="utf-8")
     page = StaticPage(url="http://127.0.0.1:1" + path, html=html)
-    return run_checks(Kind.STATIC, page, page.url, select(Kind.STATIC))
+    return run_checks("static", page, page.url, select("static"))
 
 
 def test_static_defects_are_found_where_declared(site):

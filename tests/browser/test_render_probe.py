@@ -124,13 +124,12 @@ RENDER_CHECKS = ("css-generated-text", "css-icon-glyph", "images-of-text", "just
 
 def _run(probes: dict) -> list:
     from audits.artifacts import RenderedPage
-    from audits.model import Kind
     from audits.registry import load_checks, select
     from audits.runner import run_checks
 
     load_checks(plugins=False)
     page = RenderedPage(url="https://site.test/", final_url="https://site.test/", probes=probes)
-    return run_checks(Kind.BROWSER, page, page.url, checks=select(Kind.BROWSER, RENDER_CHECKS))
+    return run_checks("browser", page, page.url, checks=select("browser", RENDER_CHECKS))
 
 
 def test_checks_say_nothing_without_the_probe_or_when_it_failed():

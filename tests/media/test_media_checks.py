@@ -6,14 +6,14 @@ import pytest
 
 from audits.artifacts import css_path
 from audits.media import _network as net
-from audits.model import Kind, Outcome, Severity
+from audits.model import Outcome, Severity
 from audits.registry import load_checks, select
 from audits.runner import run_checks
 from tests.media.helpers import FIXTURES, fixture, inventory
 
 load_checks(plugins=False)
 
-MEDIA = select(Kind.MEDIA)
+MEDIA = select("media")
 IDS = [c.id for c in MEDIA]
 
 
@@ -36,7 +36,7 @@ def test_fail_page_flags_exactly_the_violations(check_id):
     chk = next(c for c in MEDIA if c.id == check_id)
     expected = sorted(css_path(el) for el in inv.soup.select(".violation"))
     assert expected, f"{check_id}/fail.html marks no element with class 'violation'"
-    findings = run_checks(Kind.MEDIA, inv, inv.url, checks=[chk])
+    findings = run_checks("media", inv, inv.url, checks=[chk])
     assert not [f for f in findings if f.outcome == Outcome.ERROR], findings
     assert sorted(f.selector for f in findings) == expected
     for f in findings:
@@ -52,20 +52,20 @@ def test_fail_page_flags_exactly_the_violations(check_id):
 def test_fail_page_triggers_no_other_media_check(check_id):
     inv = fixture(check_id, "fail")
     others = [c for c in MEDIA if c.id != check_id]
-    assert [(f.check_id, f.selector, f.message) for f in run_checks(Kind.MEDIA, inv, inv.url, checks=others)] == []
+    assert [(f.check_id, f.selector, f.message) for f in run_checks("media", inv, inv.url, checks=others)] == []
 
 
 @pytest.mark.parametrize("check_id", IDS)
 def test_pass_page_raises_no_alarm_from_any_media_check(check_id):
     inv = fixture(check_id, "pass")
     assert inv.soup.select(".pass"), f"{check_id}/pass.html marks no element with class 'pass'"
-    assert [(f.check_id, f.selector, f.message) for f in run_checks(Kind.MEDIA, inv, inv.url, checks=MEDIA)] == []
+    assert [(f.check_id, f.selector, f.message) for f in run_checks("media", inv, inv.url, checks=MEDIA)] == []
 
 
 def _one(check_id, html, resources, **kw):
     chk = next(c for c in MEDIA if c.id == check_id)
     inv = inventory(html, "https://fixture.test/p.html", resources, **kw)
-    return run_checks(Kind.MEDIA, inv, inv.url, checks=[chk])
+    return run_checks("media", inv, inv.url, checks=[chk])
 
 
 DOC = '<!DOCTYPE html><html lang="en"><head><title>T</title>{head}</head><body><h1>T</h1>{body}</body></html>'

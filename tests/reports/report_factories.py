@@ -6,7 +6,7 @@ import struct
 import zlib
 from typing import Any
 
-from audits.model import Check, Kind, Persona, Severity
+from audits.model import Check, Persona, Severity
 
 SITE = "http://127.0.0.1:8000"
 
@@ -74,7 +74,7 @@ CHECKS = {
             id="image-alt",
             title="Images have a text alternative",
             failure_title="Images have no text alternative",
-            kind=Kind.STATIC,
+            kind="static",
             severity=Severity.CRITICAL,
             wcag=("1.1.1",),
             personas=(Persona.SCREEN_READER, Persona.SLOW_CONNECTION),
@@ -85,7 +85,7 @@ CHECKS = {
             id="link-name",
             title="Links have a name",
             failure_title="Links have no name",
-            kind=Kind.STATIC,
+            kind="static",
             severity=Severity.SERIOUS,
             wcag=("2.4.4", "4.1.2"),
             personas=(Persona.SCREEN_READER,),
@@ -95,7 +95,7 @@ CHECKS = {
             id="heading-order",
             title="Heading levels go up one at a time",
             failure_title="Heading levels skip",
-            kind=Kind.STATIC,
+            kind="static",
             severity=Severity.MODERATE,
             wcag=(),
             personas=(Persona.SCREEN_READER, Persona.COGNITIVE),
@@ -106,7 +106,7 @@ CHECKS = {
             id="color-contrast",
             title="Text has enough contrast",
             failure_title="Text has too little contrast",
-            kind=Kind.BROWSER,
+            kind="browser",
             severity=Severity.SERIOUS,
             wcag=("1.4.3",),
             personas=(Persona.LOW_VISION, Persona.COLOUR_VISION),

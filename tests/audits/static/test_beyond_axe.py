@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from audits.artifacts import StaticPage
-from audits.model import Kind, Outcome
+from audits.model import Outcome
 from audits.registry import load_checks, select
 from audits.runner import run_checks
 from audits.static.autocomplete_valid import is_valid_autocomplete
@@ -17,7 +17,7 @@ from audits.static.link_text_generic import GENERIC_LINK_NAMES, generic_kind
 
 load_checks(plugins=False)
 
-STATIC = {c.id: c for c in select(Kind.STATIC)}
+STATIC = {c.id: c for c in select("static")}
 CORPUS = Path(__file__).resolve().parents[2] / "fixture_site" / "corpus"
 CORE_LANGUAGES = {"en", "fr", "de", "es", "nl", "it", "pt"}
 
@@ -30,7 +30,7 @@ def _doc(body: str, lang: str = "en", head: str = "") -> str:
 
 def _run(check_id: str, html: str) -> list:
     page = StaticPage(url="https://variant.test/shop/page.html", html=html)
-    findings = run_checks(Kind.STATIC, page, page.url, checks=[STATIC[check_id]])
+    findings = run_checks("static", page, page.url, checks=[STATIC[check_id]])
     assert not [f for f in findings if f.outcome == Outcome.ERROR], [f.message for f in findings]
     return findings
 
@@ -189,7 +189,7 @@ def test_corpus_is_varied():
 @pytest.mark.parametrize("path", CORPUS_PAGES, ids=[p.name for p in CORPUS_PAGES])
 def test_no_static_check_fails_on_a_correct_page(path):
     page = StaticPage(url=f"https://corpus.test/{path.name}", html=path.read_text("utf-8"))
-    findings = run_checks(Kind.STATIC, page, page.url, checks=list(STATIC.values()))
+    findings = run_checks("static", page, page.url, checks=list(STATIC.values()))
     wrong = [(f.check_id, f.outcome, f.selector, f.message) for f in findings if f.outcome != Outcome.REVIEW]
     assert wrong == []
 

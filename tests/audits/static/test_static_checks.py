@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from audits.artifacts import StaticPage, css_path
-from audits.model import Kind, Outcome
+from audits.model import Outcome
 from audits.registry import load_checks, select
 from audits.runner import run_checks
 
 load_checks(plugins=False)  # tests never load third-party plug-ins
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixture_site" / "checks"
-STATIC_CHECKS = select(Kind.STATIC)
+STATIC_CHECKS = select("static")
 STATIC_IDS = [c.id for c in STATIC_CHECKS]
 
 
@@ -39,7 +39,7 @@ def test_fail_page_flags_exactly_the_violations(check_id):
     # Elements a check reports as needs review are marked class "review" (some checks never fail, only review).
     expected_review = sorted(css_path(el) for el in page.soup.select(".review"))
     assert expected or expected_review, f"{check_id}/fail.html marks no element with class 'violation' or 'review'"
-    findings = run_checks(Kind.STATIC, page, page.url, checks=[chk])
+    findings = run_checks("static", page, page.url, checks=[chk])
     assert not [f for f in findings if f.outcome == Outcome.ERROR], findings
     got = sorted(f.selector for f in _fails(findings))
     assert got == expected
@@ -56,7 +56,7 @@ def test_fail_page_triggers_no_other_check(check_id):
     """Fixture pages are otherwise well built, so a fail page proves one check only."""
     page = _page(check_id, "fail")
     others = [c for c in STATIC_CHECKS if c.id != check_id]
-    findings = run_checks(Kind.STATIC, page, page.url, checks=others)
+    findings = run_checks("static", page, page.url, checks=others)
     assert [(f.check_id, f.selector, f.message) for f in findings] == []
 
 
@@ -64,7 +64,7 @@ def test_fail_page_triggers_no_other_check(check_id):
 def test_pass_page_raises_no_alarm_from_any_check(check_id):
     page = _page(check_id, "pass")
     assert page.soup.select(".pass"), f"{check_id}/pass.html marks no element with class 'pass'"
-    findings = run_checks(Kind.STATIC, page, page.url, checks=STATIC_CHECKS)
+    findings = run_checks("static", page, page.url, checks=STATIC_CHECKS)
     assert [(f.check_id, f.selector, f.message) for f in findings] == []
 
 
@@ -126,7 +126,7 @@ VARIANTS = [
 def test_page_level_variants(check_id, html, count):
     page = StaticPage(url="https://fixture.test/variant.html", html=html)
     chk = next(c for c in STATIC_CHECKS if c.id == check_id)
-    findings = run_checks(Kind.STATIC, page, page.url, checks=[chk])
+    findings = run_checks("static", page, page.url, checks=[chk])
     assert not [f for f in findings if f.outcome == Outcome.ERROR]
     assert len(_fails(findings)) == count, [f.message for f in findings]
 
@@ -134,7 +134,7 @@ def test_page_level_variants(check_id, html, count):
 def test_image_alt_message_names_the_file():
     page = StaticPage(url="u", html='<html lang="en"><body><img src="/a/b/hero%20banner.jpg?v=2"></body></html>')
     chk = next(c for c in STATIC_CHECKS if c.id == "image-alt")
-    (finding,) = run_checks(Kind.STATIC, page, "u", checks=[chk])
+    (finding,) = run_checks("static", page, "u", checks=[chk])
     assert "hero banner.jpg" in finding.message
     assert finding.selector == "html > body > img"
     assert finding.snippet.startswith("<img")
