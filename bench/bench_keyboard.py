@@ -57,9 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         driver = slot.driver
         if args.channel == "actions":
-            from crawler.browser import _WithoutCdp
+            from crawler.browser.screenshots import WithoutCdp
 
-            driver = _WithoutCdp(driver)
+            driver = WithoutCdp(driver)
         with serve(str(SITE), "127.0.0.1", 0) as server:
             for _ in range(args.repeat):
                 for rel in pages():

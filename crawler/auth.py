@@ -219,7 +219,7 @@ class AuthSession:
         with self._lock:
             return list(self._cookies)
 
-    # browser hooks (called by crawler/browser.py) ---------------------------------------------------------------
+    # browser hooks (called by crawler/browser/driver.py and page_audit.py) ---------------------------------------
     def configure(self, options: Any) -> None:
         """Before a browser starts: accept self-signed certificates when --insecure was given."""
         if self.access.insecure:

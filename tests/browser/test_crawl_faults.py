@@ -17,9 +17,9 @@ from typing import Callable
 
 import pytest
 
-from crawler.browser import _cmdline, descendants
+from crawler.browser.processes import cmdline, descendants
 from crawler.devserver import serve
-from crawler.storage import Store
+from crawler.store import Store
 from tests.helpers import LOOPBACK_BROWSER_ARGS, ROOT
 
 pytestmark = pytest.mark.browser
@@ -73,7 +73,7 @@ def _chromium_main_pids(root: int) -> list[int]:
     """Chromium browser processes (not renderers, GPU or zygotes) below the crawl's process."""
     out = []
     for pid in descendants(root):
-        cmd = _cmdline(pid)
+        cmd = cmdline(pid)
         if cmd and "chromium" in Path(cmd[0]).name and not any(a.startswith("--type=") for a in cmd):
             out.append(pid)
     return out

@@ -20,7 +20,7 @@ import pytest
 from audits.model import Outcome
 from crawler.browser import DriverPool
 from crawler.devserver import DEMO_SITE, serve
-from crawler.storage import Store
+from crawler.store import Store
 from tests.browser.grid import GridUnavailable, SeleniumGrid
 from tests.helpers import LOOPBACK_BROWSER_ARGS, run_cli
 
@@ -114,10 +114,10 @@ def test_page_that_hangs_a_grid_browser_fails_and_the_pool_goes_on(grid, site, b
 
 def test_grid_smaller_than_the_pool(grid, site, browser_config):
     """--browsers 3 on a 2-session Grid: the pool audits with the 2 sessions it got instead of failing pages."""
-    import crawler.browser as browser
+    from crawler.browser import config
 
-    old = browser.REMOTE_START_TIMEOUT
-    browser.REMOTE_START_TIMEOUT = 8.0  # the Grid would queue the third request for minutes
+    old = config.REMOTE_START_TIMEOUT
+    config.REMOTE_START_TIMEOUT = 8.0  # the Grid would queue the third request for minutes
     try:
         assert grid.wait_idle(90), grid.sessions()
         with DriverPool(browser_config(webdriver_url=grid.url, browsers=3)) as p:
@@ -131,7 +131,7 @@ def test_grid_smaller_than_the_pool(grid, site, browser_config):
                 t.join()
             assert len(results) == 3 and all(r.audited for r in results), [r.error for r in results]
     finally:
-        browser.REMOTE_START_TIMEOUT = old
+        config.REMOTE_START_TIMEOUT = old
     # the third request left in the Grid's queue expires (or its session is reaped) before the next test
     assert grid.wait_idle(120), grid.sessions()
 

@@ -168,9 +168,9 @@ def test_fallback_channels_give_the_same_walk(driver, served, monkeypatch):
     assert [s["p"] for s in slow["stops"]] == [s["p"] for s in fast["stops"]]
     assert slow["trap"]["exit"] == "#minute"
 
-    from crawler.browser import _WithoutCdp
+    from crawler.browser.screenshots import WithoutCdp
 
-    actions, seconds = _walk(_WithoutCdp(driver), url)
+    actions, seconds = _walk(WithoutCdp(driver), url)
     assert actions["method"] == "webdriver-actions" and seconds < BUDGET + MARGIN
     assert [s["p"] for s in actions["stops"]][:3] == [s["p"] for s in fast["stops"]][:3]
 

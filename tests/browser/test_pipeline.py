@@ -60,6 +60,12 @@ def test_config_from_settings(tmp_path):
         BrowserConfig.from_settings({"AUDIT_PAGE_TIMEOUT": 0})
 
 
+def test_the_number_of_browsers_defaults_to_the_project_setting():
+    from crawler import settings as defaults
+
+    assert BrowserConfig.from_settings({}).browsers == defaults.AUDIT_BROWSERS
+
+
 def test_not_configured_without_browsers():
     with pytest.raises(NotConfigured):
         BrowserAuditPipeline.from_crawler(_crawler(AUDIT_BROWSERS=0))

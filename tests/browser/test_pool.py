@@ -12,7 +12,8 @@ import pytest
 
 from audits.artifacts import css_path, parse_html
 from audits.model import Outcome, Persona, Severity
-from crawler.browser import DriverPool, descendants
+from crawler.browser import DriverPool
+from crawler.browser.processes import descendants
 
 pytestmark = pytest.mark.browser
 HOST = {"127.0.0.1"}

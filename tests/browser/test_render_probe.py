@@ -14,7 +14,7 @@ from typing import Any, Iterator
 import pytest
 
 from audits.gather import render
-from crawler.browser import _WithoutCdp
+from crawler.browser.screenshots import WithoutCdp
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixture_site" / "browser_checks"
 
@@ -82,7 +82,7 @@ def test_reflow_without_devtools_resizes_the_window_and_restores_it(driver, fixt
     driver.get(f"{fixtures_url}/reflow/fail.html")
     size = driver.get_window_size()
     before = driver.execute_script(_STATE_JS)
-    data = render.gather(_WithoutCdp(driver), budget=3.0)  # as through a Grid
+    data = render.gather(WithoutCdp(driver), budget=3.0)  # as through a Grid
     assert driver.get_window_size() == size
     assert driver.execute_script(_STATE_JS)["innerWidth"] == before["innerWidth"]
     reflow = data["reflow"]

@@ -1,0 +1,156 @@
+"""Auditing one page in a leased browser: load, axe, probes, findings, screenshots, and telling a slow or broken page
+apart from a crashed or hung browser (which raises BrowserBroken: the pool replaces it and retries the page)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from selenium.common.exceptions import InvalidSessionIdException, WebDriverException
+
+from audits.artifacts import RenderedPage
+from audits.browser.axe_map import findings_from_axe
+from audits.gather.axe import AxePage, AxeTimeout, PageLoadTimeout, gather
+from audits.model import Finding
+from audits.runner import run_checks
+from crawler.browser.config import REMOTE_COMMAND_MARGIN, BrowserConfig
+from crawler.browser.driver import PooledDriver
+from crawler.browser.errors import DEAD_MARKERS, BrowserBroken, http_timeout, short
+from crawler.browser.processes import quiet
+from crawler.browser.screenshots import take_screenshots
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BrowserResult:
+    """One page as the browser audited it. `error` set means not audited (never read as a pass)."""
+
+    url: str
+    final_url: str = ""
+    title: str = ""
+    axe_version: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None
+    browser_version: str | None = None
+    attempts: int = 1
+    seconds: float = 0.0
+    screenshots: int = 0
+    artifact: AxePage | None = None
+
+    @property
+    def audited(self) -> bool:
+        return self.error is None
+
+
+def audit_once(slot: PooledDriver, url: str, hosts: set[str] | None, cfg: BrowserConfig,
+               axe_options: dict[str, Any]) -> BrowserResult:
+    """One attempt at the page on the slot's (running) browser; raises BrowserBroken when the browser failed."""
+    hung = threading.Event()
+
+    def on_deadline() -> None:
+        hung.set()
+        slot.kill()
+
+    timer = threading.Timer(cfg.deadline, on_deadline)
+    timer.daemon = True
+    timer.start()
+    driver = slot.driver
+    try:
+        try:
+            if cfg.auth is not None:  # the login's session cookies, once they exist
+                cfg.auth.before_page(driver)
+            page = gather(
+                driver, url, allowed_hosts=hosts, options=axe_options, script_timeout=cfg.page_timeout,
+                probes=cfg.probes,
+            )
+        except PageLoadTimeout:
+            _recover(slot)
+            return BrowserResult(url=url, error=f"the page did not finish loading within {cfg.page_timeout:g} s")
+        except AxeTimeout as exc:
+            _recover(slot)
+            return BrowserResult(url=url, error=str(exc))
+        except Exception as exc:  # noqa: BLE001
+            if hung.is_set():
+                raise BrowserBroken(f"the browser stopped responding for {cfg.deadline:g} s") from exc
+            reason = _broken_reason(slot, exc)
+            if reason:
+                raise BrowserBroken(reason) from exc
+            return BrowserResult(url=url, error=f"the page could not be audited ({short(exc)})")
+        result = BrowserResult(
+            url=url,
+            final_url=page.final_url,
+            title=page.title,
+            axe_version=page.axe_version,
+            error=page.error,
+            browser_version=slot.browser_version,
+            artifact=page,
+        )
+        if page.error:
+            return result
+        result.findings = findings_from_axe(page, url) + browser_check_findings(page, url)
+        if cfg.screenshots and cfg.out_dir is not None:
+            try:
+                result.screenshots = take_screenshots(slot, cfg.out_dir, url, result.findings)
+            except Exception as exc:  # noqa: BLE001 - a missing picture never fails the audit
+                log.info("screenshots failed on %s: %s", url, short(exc))
+        if hung.is_set():  # finished, but only just: the browser was killed and restarts on next lease
+            log.warning("browser %d hit the deadline right after auditing %s", slot.index, url)
+        return result
+    finally:
+        timer.cancel()
+
+
+def browser_check_findings(page: AxePage, url: str) -> list[Finding]:
+    """Our own browser checks (audits.browser, the "browser" family) over the probes' data; sources ("browser",)."""
+    if not page.probes:
+        return []
+    rendered = RenderedPage(url=url, final_url=page.final_url, probes=page.probes)
+    found = run_checks("browser", rendered, url)
+    for f in found:
+        f.url = url
+        f.sources = ("browser",)
+    return found
+
+
+def _broken_reason(slot: PooledDriver, exc: BaseException) -> str | None:
+    """Why the browser (not the page) is unusable after exc, or None when only this page failed."""
+    text = str(exc).lower()
+    if http_timeout(exc):
+        return (f"the browser stopped responding (no answer within "
+                f"{slot.config.page_timeout + REMOTE_COMMAND_MARGIN:g} s)")
+    if "timed out receiving message from renderer" in text:
+        # The page's script keeps the renderer busy (e.g. an endless loop): the tab will not answer again.
+        return f"the page hung the browser ({short(exc)})"
+    if slot.remote and (isinstance(exc, InvalidSessionIdException) or "session" in text and any(
+            m in text for m in ("invalid session id", "cannot find session", "no such session",
+                                "unable to find session"))):
+        return f"the remote browser session ended ({short(exc)})"
+    if _looks_dead(slot, exc):
+        return f"the browser crashed ({short(exc)})"
+    return None
+
+
+def _looks_dead(slot: PooledDriver, exc: BaseException) -> bool:
+    if not slot.alive():
+        return True
+    if not isinstance(exc, WebDriverException):
+        return True  # connection errors to chromedriver or the Grid, protocol errors
+    if any(m in str(exc).lower() for m in DEAD_MARKERS):
+        return True
+    return not slot.responsive()
+
+
+def _recover(slot: PooledDriver) -> None:
+    """After a timeout: stop loading and go blank; a browser that cannot is killed (restarted on next lease)."""
+    driver = slot.driver
+    if driver is None:
+        return
+    try:
+        quiet(lambda: driver.execute_script("window.stop();"))
+        driver.get("about:blank")
+    except Exception as exc:  # noqa: BLE001
+        log.info("browser %d could not recover after a timeout (%s); replacing it", slot.index, short(exc))
+        slot.kill()
