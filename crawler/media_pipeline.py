@@ -25,7 +25,7 @@ import asyncio
 import gzip
 import logging
 import zlib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urldefrag
 
@@ -36,7 +36,7 @@ from twisted.python.failure import Failure
 
 from audits.artifacts import parse_html
 from audits.media import _network as net
-from audits.media._css import CssRefs, parse_css
+from audits.media._css import CssRefs, FontFace, parse_css
 from audits.media._inventory import (
     css_resources,
     extract,
@@ -44,14 +44,20 @@ from audits.media._inventory import (
     page_shape,
     stylesheets,
 )
-from audits.media._model import MediaInventory, MediaResource, Measurement, ResourceRef, is_text_type
+from audits.media._model import (
+    Measurement,
+    MediaInventory,
+    MediaResource,
+    ResourceRef,
+    is_text_type,
+)
 from audits.media._sniff import sniff_image
-from audits.model import Kind
 from audits.registry import select
 from audits.runner import run_checks
 from crawler.items import PageItem
 from crawler.spiders.site import describe_failure
-from crawler.storage import Store, StoreError
+from crawler.store import StoreError
+from crawler.store.handover import run_id_of, store_for
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +81,7 @@ class MediaConfig:
     browser: bool = False  # AUDIT_BROWSERS > 0: the browser stage finishes each page
 
     @classmethod
-    def from_settings(cls, s: Any) -> "MediaConfig":
+    def from_settings(cls, s: Any) -> MediaConfig:
         budget = s.getint("AUDIT_PAGE_WEIGHT_BUDGET", net.PAGE_WEIGHT_BUDGET_KIB)
         if budget <= 0:
             raise ValueError(f"AUDIT_PAGE_WEIGHT_BUDGET must be a positive number of KB, not {budget}")
@@ -172,8 +178,21 @@ def _measure_kind(ref: ResourceRef) -> str:
     return "binary"
 
 
+def _css_to_json(css: CssRefs) -> dict[str, Any]:
+    return {"imports": css.imports, "fonts": [asdict(f) for f in css.fonts], "backgrounds": css.backgrounds,
+            "families_used": sorted(css.families_used)}
+
+
+def _css_from_json(data: dict[str, Any]) -> CssRefs:
+    return CssRefs(imports=[tuple(i) for i in data.get("imports") or ()],  # type: ignore[misc]
+                   fonts=[FontFace(**f) for f in data.get("fonts") or ()],
+                   backgrounds=[tuple(b) for b in data.get("backgrounds") or ()],  # type: ignore[misc]
+                   families_used=set(data.get("families_used") or ()))
+
+
 class MeasurementCache:
-    """Each URL measured once per run: concurrent pages asking for it share one in-flight measurement."""
+    """Each URL measured once per run: concurrent pages asking for it share one in-flight measurement, and a URL
+    another process of the run already measured is read from the store (Store.measurement) instead."""
 
     def __init__(self, crawler: Any, config: MediaConfig) -> None:
         self.crawler = crawler
@@ -266,9 +285,36 @@ class MeasurementCache:
     async def measure(self, url: str, kind: str) -> Measurement:
         task = self.tasks.get(url)
         if task is None:
-            task = asyncio.ensure_future(self._measure(url, kind))
+            task = asyncio.ensure_future(self._measure_once(url, kind))
             self.tasks[url] = task
         return await asyncio.shield(task)
+
+    async def _measure_once(self, url: str, kind: str) -> Measurement:
+        """The run's measurement of `url`: the stored one, or one made now and stored for the other processes."""
+        store, run_id = self._store()
+        if store is not None:
+            stored = store.measurement(run_id, url)
+            if stored is not None:
+                css = stored.pop("css", None)
+                if css is not None:
+                    self.css[url] = _css_from_json(css)
+                return Measurement.from_row(stored)
+        m = await self._measure(url, kind)
+        if store is not None:
+            css = self.css.get(url)
+            try:
+                store.add_measurement(run_id, url, {**m.to_row(), "css": _css_to_json(css) if css else None})
+            except Exception as exc:  # noqa: BLE001 - sharing the measurement is a bonus; the page is measured
+                log.warning("media audit: could not store the measurement of %s: %s", url, exc)
+        return m
+
+    def _store(self) -> tuple[Any, int]:
+        try:
+            store = store_for(self.crawler)
+        except StoreError:
+            return None, 0  # _State reports it once, when it stores the page
+        run_id = run_id_of(self.crawler)
+        return (store, run_id) if store is not None and run_id else (None, 0)
 
     def known(self, url: str) -> Measurement | None:
         task = self.tasks.get(url)
@@ -396,31 +442,29 @@ class MeasurementCache:
 
 
 class _State:
-    """Shared by MediaAuditPipeline and MediaBrowserPipeline for one crawl."""
+    """Shared by MediaAuditPipeline and MediaBrowserPipeline for one crawl, in this process: what passes from one
+    stage of a page to the next (its inventory, its response as measured) and measurements in flight. Facts other
+    processes of the run need (measurements, resources) are in the store."""
 
     def __init__(self, crawler: Any, config: MediaConfig) -> None:
         self.crawler = crawler
         self.config = config
         self.cache = MeasurementCache(crawler, config)
-        self.checks = select(Kind.MEDIA)
-        self.pending: dict[str, MediaInventory] = {}  # pages waiting for the browser stage
-        self.store: Store | None = None
-        self.db_path = crawler.settings.get("AUDIT_DB")
+        self.checks = select("media")
+        self.pending: dict[str, MediaInventory] = {}  # pages waiting for the browser stage (this process)
+        self.store_failed = False
 
     @classmethod
-    def of(cls, crawler: Any) -> "_State":
+    def of(cls, crawler: Any) -> _State:
         state = getattr(crawler, _STATE, None)
         if state is None:
             state = cls(crawler, MediaConfig.from_settings(crawler.settings))
             setattr(crawler, _STATE, state)
         return state
 
-    def run_id(self) -> int | None:
-        return self.crawler.settings.getint("AUDIT_RUN_ID") or self.crawler.stats.get_value("audit/run_id")
-
     def finish(self, item: PageItem, inv: MediaInventory) -> None:
         """Run the media checks, add their findings to the item and store what the page loads."""
-        item.findings.extend(run_checks(Kind.MEDIA, inv, item.url, self.checks))
+        item.findings.extend(run_checks("media", inv, item.url, self.checks))
         stats = self.crawler.stats
         stats.inc_value("audit/media_pages")
         unmeasured = len([r for r in inv.resources if not r.m.measured])
@@ -429,18 +473,17 @@ class _State:
         self._store(item, inv)
 
     def _store(self, item: PageItem, inv: MediaInventory) -> None:
-        if not self.db_path:
+        if self.store_failed:
             return
-        run_id = self.run_id()
-        if not run_id:
+        try:
+            store = store_for(self.crawler)
+        except StoreError as exc:
+            log.error("media audit: %s", exc)
+            self.store_failed = True
             return
-        if self.store is None:
-            try:
-                self.store = Store(self.db_path)
-            except StoreError as exc:
-                log.error("media audit: %s", exc)
-                self.db_path = None
-                return
+        run_id = run_id_of(self.crawler)
+        if store is None or not run_id:
+            return
         resources: dict[str, dict[str, Any]] = {}
         links: dict[str, dict[str, Any]] = {}
         if inv.document is not None:
@@ -463,15 +506,12 @@ class _State:
             elif r.ref.in_weight:
                 link["in_weight"] = True
         try:
-            self.store.add_page_resources(run_id, item.url, resources.values(), links.values())
+            store.add_page_resources(run_id, item.url, resources.values(), links.values())
         except Exception as exc:  # noqa: BLE001 - the audit itself is not lost: its findings go with the page
             log.error("media audit: could not store the resources of %s: %s", item.url, exc)
 
     def close(self) -> None:
         self.cache.close()
-        if self.store is not None:
-            self.store.close()
-            self.store = None
 
 
 class MediaAuditPipeline:
@@ -482,7 +522,7 @@ class MediaAuditPipeline:
         self.state = _State.of(crawler)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "MediaAuditPipeline":
+    def from_crawler(cls, crawler: Any) -> MediaAuditPipeline:
         try:
             config = MediaConfig.from_settings(crawler.settings)
         except ValueError as exc:
@@ -616,7 +656,7 @@ class MediaBrowserPipeline:
         self.state = _State.of(crawler) if media else None  # media off: only take the browser's data off the item
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "MediaBrowserPipeline":
+    def from_crawler(cls, crawler: Any) -> MediaBrowserPipeline:
         if crawler.settings.getint("AUDIT_BROWSERS", 0) <= 0:
             raise NotConfigured("AUDIT_BROWSERS is 0: there is no browser data to add")
         return cls(crawler, media=crawler.settings.getbool("AUDIT_MEDIA", True))

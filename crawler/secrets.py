@@ -104,28 +104,3 @@ def install_log_masking() -> None:
         return record
 
     logging.setLogRecordFactory(factory)
-
-
-
-class MaskingConnection:
-    """A DB-API connection whose written values have every registered secret masked (used by Store for SQLite)."""
-
-    def __init__(self, conn: Any) -> None:
-        self.raw = conn
-
-    @staticmethod
-    def _params(params: Any) -> Any:
-        if not _sorted or not params:
-            return params
-        return tuple(mask(p) if isinstance(p, str) else p for p in params)
-
-    def execute(self, sql: str, params: Any = ()) -> Any:
-        return self.raw.execute(sql, self._params(params))
-
-    def executemany(self, sql: str, seq: Any) -> Any:
-        if not _sorted:
-            return self.raw.executemany(sql, seq)
-        return self.raw.executemany(sql, (self._params(p) for p in seq))
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.raw, name)

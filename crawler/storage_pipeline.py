@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import platform
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import PageItem
-from crawler.storage import Store
-from crawler.urls import host_of
+from crawler.store import Store
+from crawler.store.handover import store_for
+from crawler.urls import host_of, origin_of
 
 
 def versions() -> dict[str, Any]:
-    from importlib.metadata import PackageNotFoundError, version
-
     def v(name: str) -> str | None:
         try:
             return version(name)
@@ -38,25 +39,24 @@ class StoragePipeline:
     def __init__(self, crawler: Any) -> None:
         s = crawler.settings
         self.crawler = crawler
-        self.db_path = s.get("AUDIT_DB")
-        if not self.db_path:
-            raise NotConfigured("AUDIT_DB is not set")
+        if s.get("AUDIT_STORE") is None and not s.get("AUDIT_DB"):
+            raise NotConfigured("neither AUDIT_STORE nor AUDIT_DB is set")
         self.run_id: int | None = s.getint("AUDIT_RUN_ID") or None
         self.store: Store | None = None
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "StoragePipeline":
+    def from_crawler(cls, crawler: Any) -> StoragePipeline:
         pipeline = cls(crawler)
         # The run is closed on spider_closed, which carries the finish reason (pipelines close before it is known).
         crawler.signals.connect(pipeline.spider_closed, signal=scrapy.signals.spider_closed)
         return pipeline
 
     def open_spider(self) -> None:
-        self.store = Store(self.db_path)
+        self.store = store_for(self.crawler)
         spider = self.crawler.spider
         if self.run_id is None:
             self.run_id = self.store.start_run(
-                site=_site_of(spider.start_url),
+                site=origin_of(spider.start_url),
                 start_url=spider.start_url,
                 settings=audit_settings(self.crawler.settings),
                 versions=versions(),
@@ -119,14 +119,7 @@ class StoragePipeline:
                 "chromium": self.crawler.stats.get_value("audit/chromium_version"),
             },
         )
-        self.store.close()
-        self.store = None
-
-
-def _site_of(url: str) -> str:
-    from crawler.urls import origin_of
-
-    return origin_of(url)
+        self.store = None  # closed by whoever opened it (the run, or store_for when the engine stops)
 
 
 def audit_settings(settings: Any) -> dict[str, Any]:
@@ -143,8 +136,6 @@ def audit_settings(settings: Any) -> dict[str, Any]:
     # A Grid URL may carry user:password@: keep the address, never the credentials.
     url = out.get("AUDIT_WEBDRIVER_URL")
     if isinstance(url, str) and url:
-        from urllib.parse import urlsplit, urlunsplit
-
         parts = urlsplit(url)
         if "@" in parts.netloc:
             out["AUDIT_WEBDRIVER_URL"] = urlunsplit(parts._replace(netloc="********@" + parts.netloc.rsplit("@", 1)[1]))

@@ -1,8 +1,9 @@
 """The low-bandwidth section of the report: what each page costs a visitor on a slow or prepaid connection.
 
-`build_bandwidth(run, pages, resources, findings)` takes one run as storage returns it (`Store.load_run` gives
-run, pages and findings; `Store.load_resources` gives resources) and returns a `Bandwidth`, or None when the run
-measured nothing (media audit off, or a run older than it). Render it with partials/_bandwidth.html.j2 as
+`build_bandwidth(run, pages, resources, findings)` takes one run as the store returns it (`Store.load_run` gives
+run, pages and findings; `Store.load_resources` gives resources: crawler.store.records; mappings of the same keys
+are read too) and returns a `Bandwidth`, or None when the run measured nothing (media audit off, or a run older
+than it). Render it with partials/_bandwidth.html.j2 as
 `report.bandwidth`; `Bandwidth.to_dict()` is its JSON form.
 
 Per page: bytes and requests by resource type, the Slow 4G load-time floor and the cost of one visit in a handful of
@@ -13,13 +14,17 @@ once (a visitor downloads it once, then has it cached), and what they save toget
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from statistics import median
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from audits.media import _network as net
 from audits.media._model import TYPE_LABELS, TYPES
+from audits.model import Outcome
+from audits.registry import get as registry_get
+from crawler.store.records import FindingRecord, PageRecord, ResourceRecord, RunRecord
 from reports import savings
 
 MEDIA_CHECKS = ("page-weight", "oversized-image", "legacy-image-format", "offscreen-images", "animated-gif",
@@ -253,9 +258,7 @@ def _short(url: str | None) -> str:
 def _check_meta(check_id: str) -> tuple[str, str]:
     """(failure title, how to fix) from the registry, or the id when the check is unknown."""
     try:
-        from audits.registry import get
-
-        chk = get(check_id)
+        chk = registry_get(check_id)
     except Exception:  # noqa: BLE001 - a report never fails for a registry problem
         chk = None
     if chk is None:
@@ -283,10 +286,10 @@ def constants() -> list[Constant]:
 
 
 def build_bandwidth(
-    run: dict[str, Any],
-    pages: list[dict[str, Any]],
-    resources: list[dict[str, Any]],
-    findings: list[dict[str, Any]],
+    run: RunRecord | Mapping[str, Any],
+    pages: Iterable[PageRecord | Mapping[str, Any]],
+    resources: Iterable[ResourceRecord | Mapping[str, Any]],
+    findings: Iterable[FindingRecord | Mapping[str, Any]],
     *,
     meta: Callable[[str], tuple[str, str]] | None = None,
 ) -> Bandwidth | None:
@@ -294,52 +297,53 @@ def build_bandwidth(
     if not resources:
         return None
     meta = meta or _check_meta
-    settings = run.get("settings") or {}
+    settings = RunRecord.coerce(run).settings
     try:
         budget_kib = int(settings.get("AUDIT_PAGE_WEIGHT_BUDGET") or net.PAGE_WEIGHT_BUDGET_KIB)
     except (TypeError, ValueError):
         budget_kib = net.PAGE_WEIGHT_BUDGET_KIB
     budget = budget_kib * net.KIB
-    titles = {p.get("url"): (p.get("title") or "") for p in pages}
+    titles = {p.url: (p.title or "") for p in map(PageRecord.coerce, pages)}
 
-    by_page: dict[str, list[dict[str, Any]]] = {}
-    for row in resources:
-        by_page.setdefault(row["page_url"], []).append(row)
+    by_page: dict[str, list[ResourceRecord]] = {}
+    for row in map(ResourceRecord.coerce, resources):
+        by_page.setdefault(row.page_url, []).append(row)
 
-    media_findings = [f for f in findings if f.get("check_id") in MEDIA_CHECKS and f.get("outcome", "fail") == "fail"]
+    media_findings = [f for f in map(FindingRecord.coerce, findings)
+                      if f.check_id in MEDIA_CHECKS and f.outcome == Outcome.FAIL]
     fixes_by_page: dict[str, list[PageFix]] = {}
     for f in media_findings:
-        data = f.get("data") or {}
-        if f["check_id"] == "page-weight" or not data.get("bytes_saved"):
+        data = f.data
+        if f.check_id == "page-weight" or not data.get("bytes_saved"):
             continue
-        fixes_by_page.setdefault(f["url"], []).append(PageFix(
-            check_id=f["check_id"], title=meta(f["check_id"])[0], resource=data.get("resource"),
+        fixes_by_page.setdefault(f.url, []).append(PageFix(
+            check_id=f.check_id, title=meta(f.check_id)[0], resource=data.get("resource"),
             bytes_saved=int(data["bytes_saved"]), seconds_saved=net.transfer_seconds(int(data["bytes_saved"])),
             repeat_visits=bool(data.get("repeat_visit"))))
 
     weights: list[PageWeight] = []
     all_unmeasured: dict[str, Unmeasured] = {}
     for page_url, rows in by_page.items():
-        doc = next((r for r in rows if r.get("found_via") == "page"), None)
+        doc = next((r for r in rows if r.found_via == "page"), None)
         if doc is None:
             continue
         seen: set[str] = set()
         counts = {t: [0, 0] for t in TYPES}
         unmeasured: list[Unmeasured] = []
         for r in rows:
-            if not r.get("in_weight") or r["url"] in seen:
+            if not r.in_weight or r.url in seen:
                 continue
-            seen.add(r["url"])
-            type_ = r.get("type") if r.get("type") in counts else "other"
+            seen.add(r.url)
+            type_ = r.type if r.type in counts else "other"
             counts[type_][1] += 1
-            if r.get("measured") and r.get("bytes") is not None:
-                counts[type_][0] += int(r["bytes"])
+            if r.measured and r.bytes is not None:
+                counts[type_][0] += int(r.bytes)
             else:
-                u = Unmeasured(url=r["url"], type=type_, reason=r.get("reason") or "not measured")
+                u = Unmeasured(url=r.url, type=type_, reason=r.reason or "not measured")
                 unmeasured.append(u)
-                all_unmeasured.setdefault(r["url"], u)
+                all_unmeasured.setdefault(r.url, u)
         total = sum(b for b, _ in counts.values())
-        shape = doc.get("data") or {}
+        shape = doc.data
         seconds = net.load_seconds(total, int(shape.get("extra_origins") or 0),
                                    int(shape.get("chain_depth") or net.DEFAULT_CHAIN_DEPTH))
         page_fixes = sorted(fixes_by_page.get(page_url, []), key=lambda x: (x.repeat_visits, -x.bytes_saved, x.check_id))
@@ -373,33 +377,33 @@ def build_bandwidth(
         over_budget=sum(1 for p in weights if p.over_budget),
         bytes_saved=savings.site_bytes_saved(media_findings),
         notes=[
-            "Savings of different fixes to the same file overlap (resizing and re-encoding one image both shrink "
-            "it); do not add them up.",
-            "Sizes are what a client accepting gzip, Brotli and zstd receives. Files loaded only by scripts are "
-            "counted only when the browser audit ran.",
+            ("Savings of different fixes to the same file overlap (resizing and re-encoding one image both shrink "
+             "it); do not add them up."),
+            ("Sizes are what a client accepting gzip, Brotli and zstd receives. Files loaded only by scripts are "
+             "counted only when the browser audit ran."),
         ],
     )
 
 
-def site_fixes(findings: list[dict[str, Any]], meta: Callable[[str], tuple[str, str]] = _check_meta) -> list[SiteFix]:
+def site_fixes(findings: Iterable[FindingRecord | Mapping[str, Any]],
+               meta: Callable[[str], tuple[str, str]] = _check_meta) -> list[SiteFix]:
     """Media findings grouped into fixes: one per check and resource (or page, for page-level findings).
 
     A fix on a file shared by many pages saves its bytes once per visit, not once per page: its saving is the
     largest a single finding reports, and the pages are listed. Ordered by bytes saved, largest first.
     """
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for f in findings:
-        data = f.get("data") or {}
-        if f.get("check_id") == "page-weight" or f.get("check_id") not in MEDIA_CHECKS:
+    groups: dict[tuple[str, str], list[FindingRecord]] = {}
+    for f in map(FindingRecord.coerce, findings):
+        if f.check_id == "page-weight" or f.check_id not in MEDIA_CHECKS:
             continue
-        key = (f["check_id"], data.get("resource") or f"{f['url']}#{f.get('selector', '')}")
+        key = (f.check_id, f.data.get("resource") or f"{f.url}#{f.selector}")
         groups.setdefault(key, []).append(f)
     out: list[SiteFix] = []
     for (check_id, _key), items in groups.items():
-        data = [i.get("data") or {} for i in items]
+        data = [i.data for i in items]
         saving = max(int(d.get("bytes_saved") or 0) for d in data)
         title, how = meta(check_id)
-        pages = sorted({i["url"] for i in items})
+        pages = sorted({i.url for i in items})
         out.append(SiteFix(
             check_id=check_id,
             title=title,
@@ -409,7 +413,7 @@ def site_fixes(findings: list[dict[str, Any]], meta: Callable[[str], tuple[str, 
             bytes_saved=saving,
             seconds_saved=net.transfer_seconds(saving),
             repeat_visits=any(d.get("repeat_visit") for d in data),
-            message=str(items[0].get("message") or ""),
+            message=items[0].message,
         ))
     # First-visit savings first, largest first; caching (return visits only) after them.
     out.sort(key=lambda f: (f.repeat_visits, -f.bytes_saved, f.check_id, f.resource or ""))

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-RunInputs = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]
+from crawler.store import RunData, RunRecord, Store
 
 
-def previous_run(store: Any, run: dict[str, Any]) -> RunInputs | None:
+def previous_run(store: Store, run: RunRecord | Mapping[str, Any]) -> RunData | None:
     """(run, pages, findings) of the latest *finished* run of `run`'s site before it, or None.
 
     Interrupted and failed runs are skipped: their missing pages would read as fixed barriers.
     """
-    run_id, site = run.get("id"), run.get("site")
-    if run_id is None or not site:
+    current = RunRecord.coerce(run)
+    if current.id is None or not current.site:
         return None
-    for rid in reversed([i for i in store.run_ids(site) if i < run_id]):
+    for rid in reversed([i for i in store.run_ids(current.site) if i < current.id]):
         prev = store.get_run(rid)
-        if prev is not None and prev.get("status") == "finished":
+        if prev is not None and prev.status == "finished":
             return store.load_run(rid)
     return None

@@ -1,33 +1,32 @@
-"""Stored rows of a run (as the history returns them) read into the report model's records."""
+"""Stored records of a run (crawler.store.records) read into the report model's records."""
 
 from __future__ import annotations
 
-import math
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
-from audits.model import Outcome, Severity
+from audits.model import Outcome
+from crawler.store.records import (
+    FindingRecord,
+    PageRecord,
+    RunRecord,
+    float_or_none,
+    int_or_none,
+)
 from reports.model import SOURCE_ORDER, Element, Page, RunInfo
 from reports.screenshots import screenshot_data_uri
 
-RunInputs = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]
+__all__ = ["Item", "RunInputs", "dedupe", "float_or_none", "int_or_none", "ordered_sources", "page_order",
+           "page_record", "parse_finding", "run_info"]
 
-
-def severity_of(value: Any, default: Severity = Severity.MODERATE) -> Severity:
-    try:
-        return Severity(value)
-    except ValueError:
-        return default
-
-
-def outcome_of(value: Any) -> Outcome:
-    if value is None:
-        return Outcome.FAIL
-    try:
-        return Outcome(value)
-    except ValueError:
-        return Outcome.ERROR  # an outcome we cannot read is never shown as a pass nor a failure
+# A run as Store.load_run gives it; mappings of the same keys are read too (crawler.store.records: coerce).
+RunInputs = tuple[
+    RunRecord | Mapping[str, Any],
+    list[PageRecord | Mapping[str, Any]],
+    list[FindingRecord | Mapping[str, Any]],
+]
 
 
 def ordered_sources(sources: Iterable[str]) -> list[str]:
@@ -36,55 +35,40 @@ def ordered_sources(sources: Iterable[str]) -> list[str]:
     return known + sorted(unique - set(SOURCE_ORDER))
 
 
-def int_or_none(value: Any) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
-
-
-def float_or_none(value: Any) -> float | None:
-    try:
-        v = float(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
-    return v if v is None or math.isfinite(v) else None
-
-
-
-def run_info(run: dict[str, Any]) -> RunInfo:
-    versions = dict(run.get("versions") or {})
+def run_info(run: RunRecord | Mapping[str, Any]) -> RunInfo:
+    r = RunRecord.coerce(run)
+    versions = dict(r.versions)
     for key in ("empathy_audit", "scrapy", "python", "axe_core", "chromium"):
         versions.setdefault(key, None)
     return RunInfo(
-        id=run.get("id"),
-        site=str(run.get("site") or ""),
-        start_url=str(run.get("start_url") or run.get("site") or ""),
-        started_at=run.get("started_at"),
-        finished_at=run.get("finished_at"),
-        status=str(run.get("status") or "unknown"),
+        id=r.id,
+        site=str(r.site or ""),
+        start_url=str(r.start_url or r.site or ""),
+        started_at=r.started_at,
+        finished_at=r.finished_at,
+        status=str(r.status or "unknown"),
         versions=versions,
-        settings=dict(run.get("settings") or {}),
-        stats=dict(run.get("stats") or {}),
+        settings=dict(r.settings),
+        stats=dict(r.stats),
     )
 
 
-def page_record(d: dict[str, Any]) -> Page:
-    browser = d.get("browser")
+def page_record(page: PageRecord | Mapping[str, Any]) -> Page:
+    p = PageRecord.coerce(page)
     return Page(
         anchor="",
-        url=str(d.get("url") or ""),
-        final_url=d.get("final_url"),
-        status=int_or_none(d.get("status")),
-        content_type=d.get("content_type"),
-        depth=int_or_none(d.get("depth")),
-        title=d.get("title"),
-        found_via=d.get("found_via"),
-        inbound_links=int_or_none(d.get("inbound_links")) or 0,
-        error=d.get("error"),
-        redirect_chain=[str(u) for u in (d.get("redirect_chain") or [])],
-        browser=dict(browser) if isinstance(browser, dict) else None,
-        sitemap_priority=float_or_none(d.get("sitemap_priority")),
+        url=p.url,
+        final_url=p.final_url,
+        status=p.status,
+        content_type=p.content_type,
+        depth=p.depth,
+        title=p.title,
+        found_via=p.found_via,
+        inbound_links=p.inbound_links,
+        error=p.error,
+        redirect_chain=list(p.redirect_chain),
+        browser=dict(p.browser) if p.browser is not None else None,
+        sitemap_priority=float_or_none(p.sitemap_priority),
     )
 
 
@@ -102,27 +86,28 @@ class Item:
     element: Element
 
 
-def parse_finding(f: dict[str, Any], screenshots: dict[str, str | None], shots_base: str | None = None) -> Item:
-    data = dict(f.get("data") or {})
+def parse_finding(finding: FindingRecord | Mapping[str, Any], screenshots: dict[str, str | None],
+                  shots_base: str | None = None) -> Item:
+    f = FindingRecord.coerce(finding)
+    data = dict(f.data)
     shot = data.get("screenshot")
     shot_path = shot if isinstance(shot, str) and shot else None
     if shot_path is not None and shots_base and not os.path.isabs(shot_path):
         shot_path = os.path.join(shots_base, shot_path)  # browser screenshots are stored relative to the run's out dir
     if shot_path is not None and shot_path not in screenshots:
         screenshots[shot_path] = screenshot_data_uri(shot_path)
-    outcome = outcome_of(f.get("outcome"))
     return Item(
-        check_id=str(f.get("check_id") or "unknown"),
-        url=str(f.get("url") or ""),
-        outcome=outcome,
+        check_id=f.check_id or "unknown",
+        url=f.url,
+        outcome=f.outcome,
         element=Element(
-            selector=str(f.get("selector") or ""),
-            snippet=str(f.get("snippet") or ""),
-            message=str(f.get("message") or ""),
-            severity=severity_of(f.get("severity")),
-            sources=_shared(tuple(str(s) for s in (f.get("sources") or ()))),
+            selector=f.selector,
+            snippet=f.snippet,
+            message=f.message,
+            severity=f.severity,
+            sources=_shared(f.sources),
             data=data,
-            outcome=outcome,
+            outcome=f.outcome,
             screenshot_path=shot_path,
             screenshot_uri=screenshots.get(shot_path) if shot_path else None,
         ),

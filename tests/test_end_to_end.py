@@ -110,7 +110,7 @@ def test_media_audit_of_the_demo_site_finds_the_seeded_heavy_media_and_weighs_pa
     import zlib
 
     from crawler.devserver import serve
-    from crawler.storage import Store
+    from crawler.store import Store
     from reports.bandwidth import build_bandwidth
 
     db = tmp_path / "h.db"

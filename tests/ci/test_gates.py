@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from audits.model import Finding, Outcome, Severity
 from crawler.cli import SCORE_STAT, build_parser, main
-from crawler.storage import Store
+from crawler.store import Store
 from reports import baseline as bl
 from reports import gates
 from reports.aggregate import build_report

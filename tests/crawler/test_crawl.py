@@ -10,7 +10,7 @@ import time
 import pytest
 
 from crawler.devserver import serve
-from crawler.storage import Store
+from crawler.store import Store
 from crawler.urls import BadURL, canonicalize, scope_hosts, validate_start_url
 from tests.helpers import FIXTURE_SITES, ROOT, run_cli
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from crawler.devserver import DEMO_SITE, serve
-from crawler.storage import Store
+from crawler.store import Store
 from reports.bandwidth import build_bandwidth
 from tests.helpers import run_cli
 
