@@ -69,7 +69,6 @@ _LONG_WORD = re.compile(r"\S{45,}")
 WIDE_PX = 320  # WCAG 1.4.10 Reflow's viewport width in CSS pixels
 _WS = re.compile(r"\s+")
 _URL_FN = re.compile(r"url\([^)]*\)", re.I)
-_NTH_STEP = re.compile(r"^(?P<tag>[a-zA-Z][a-zA-Z0-9-]*)")
 
 # Not part of the skeleton: metadata, scripts, and text-level elements (transparent: their block children count).
 _SKIP = frozenset({"script", "style", "noscript", "template", "link", "meta", "base", "title"})
@@ -411,10 +410,6 @@ def locate(soup: Any, selector: str, anchor: Anchor) -> tuple[bool, Tag | None]:
     return (parent.name if parent.name in ("html", "body") else element_key(parent)) == anchor.key, None
 
 
-def matches(soup: Any, selector: str, anchor: Anchor) -> bool:
-    return locate(soup, selector, anchor)[0]
-
-
 # --- the sampler ------------------------------------------------------------------------------------------------
 
 
@@ -452,16 +447,6 @@ class Plan:
     variant: Variant | None = None
 
 
-def min_pages_setting(settings: Any) -> int:
-    env = os.environ.get("EMPATHY_AUDIT_SAMPLE_MIN_PAGES", "").strip()
-    if env.isdigit():
-        return int(env)
-    try:
-        return int(settings.getint("AUDIT_SAMPLE_MIN_PAGES", AUTO_MIN_PAGES))
-    except (AttributeError, TypeError, ValueError):
-        return AUTO_MIN_PAGES
-
-
 class Sampler:
     """Decides, page by page as they stream in, which pages the browser audits; holds each variant's
     representatives (their projected findings only, never a page's soup)."""
@@ -486,12 +471,18 @@ class Sampler:
         self.variants: dict[str, Variant] = {}
 
     @classmethod
-    def from_settings(cls, settings: Any) -> "Sampler":
+    def from_settings(cls, settings: Any) -> Sampler:
+        """From AUDIT_SAMPLE, AUDIT_SAMPLE_MIN_PAGES (EMPATHY_AUDIT_SAMPLE_MIN_PAGES overrides it), AUDIT_MAX_PAGES."""
+        env = os.environ.get("EMPATHY_AUDIT_SAMPLE_MIN_PAGES", "").strip()
+        try:
+            min_pages = int(env) if env.isdigit() else int(settings.getint("AUDIT_SAMPLE_MIN_PAGES", AUTO_MIN_PAGES))
+        except (AttributeError, TypeError, ValueError):
+            min_pages = AUTO_MIN_PAGES
         try:
             max_pages = settings.getint("AUDIT_MAX_PAGES", 0) or None
         except (AttributeError, TypeError, ValueError):
             max_pages = None
-        return cls(settings.get("AUDIT_SAMPLE", "auto"), min_pages_setting(settings), max_pages)
+        return cls(settings.get("AUDIT_SAMPLE", "auto"), min_pages, max_pages)
 
     @property
     def active(self) -> bool:
@@ -515,13 +506,9 @@ class Sampler:
         if v.page_by_page:
             return Plan("audit", layout, variant=v)
         v.reps = [r for r in v.reps if not r.failed]
-        if len(v.reps) < self.per_variant:
-            rep = Representative(url, _new_future())
-            v.reps.append(rep)
-            return Plan("representative", layout, rep=rep, variant=v)
-        if max(self.seen, found) <= self.min_pages:
+        if len(v.reps) >= self.per_variant and max(self.seen, found) <= self.min_pages:
             return Plan("audit", layout, variant=v)
-        return Plan("infer", layout, reps=list(v.reps), variant=v)
+        return self._represent_or_infer(v, url, layout)
 
     def _forget(self) -> None:
         """Memory stays bounded on a site where every page is its own variant: drop the oldest settled variants
@@ -538,12 +525,17 @@ class Sampler:
         v = plan.variant
         if v is None or timed_out:
             return Plan("audit", plan.layout, variant=v)
+        return self._represent_or_infer(v, url, plan.layout)
+
+    def _represent_or_infer(self, v: Variant, url: str, layout: Layout | None) -> Plan:
+        """The page becomes a representative while the variant has fewer than it needs (failed ones dropped);
+        otherwise it waits for the representatives' findings."""
         v.reps = [r for r in v.reps if not r.failed]
         if len(v.reps) < self.per_variant:
-            rep = Representative(url, _new_future())
+            rep = Representative(url, asyncio.get_running_loop().create_future())
             v.reps.append(rep)
-            return Plan("representative", plan.layout, rep=rep, variant=v)
-        return Plan("infer", plan.layout, reps=list(v.reps), variant=v)
+            return Plan("representative", layout, rep=rep, variant=v)
+        return Plan("infer", layout, reps=list(v.reps), variant=v)
 
     def settle(self, plan: Plan, findings: list[Finding] | None, soup: Any) -> None:
         """A representative's audit ended: findings (its browser findings) or None when it failed."""
@@ -572,10 +564,6 @@ class Sampler:
             await asyncio.wait(futures, timeout=timeout)
         done = [f.result() for f in futures if f.done() and not f.cancelled() and f.result() is not None]
         return done, not all(f.done() for f in futures)
-
-
-def _new_future() -> Any:
-    return asyncio.get_running_loop().create_future()
 
 
 def _copy(f: Finding) -> Finding:

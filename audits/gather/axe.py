@@ -99,10 +99,6 @@ class AxePage:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "AxePage":
-        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
-
 
 _RUN_JS = script("axe_run")
 
