@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
-from audits.model import WCAG_SLUGS, Check, Outcome, Persona, Severity
+from audits import registry
+from audits.model import WCAG_SLUGS, Check, Outcome, Persona
+from audits.browser import axe_map
 from reports import fixes as fx
 from reports import savings, scoring
 from reports import wording as w
@@ -36,12 +38,12 @@ from reports.model import (
     Trend,
     WcagRef,
 )
+from reports.sources import confidence_basis, ordered_sources
 from reports.rows import (
     Item,
     RunInputs,
     dedupe,
     float_or_none,
-    ordered_sources,
     page_order,
     page_record,
     parse_finding,
@@ -72,44 +74,13 @@ def _natural_key(text: str) -> tuple:
     return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text))
 
 
-_AXE_IMPACT = {"critical": "critical", "serious": "serious", "moderate": "moderate", "minor": "minor"}
-
-
-def _check_from_engine_data(check_id: str, data: dict[str, Any]) -> Check | None:
-    """Metadata for a rule of an outside engine (axe-core) that is not in our registry, from what it reported."""
-    help_text = data.get("help")
-    if not isinstance(help_text, str) or not help_text:
-        return None
-    wcag = tuple(sc for sc in data.get("wcag") or () if isinstance(sc, str) and re.match(r"^[1-4]\.\d+\.\d+$", sc))
-    personas = []
-    for p in data.get("personas") or ():
-        try:
-            personas.append(Persona(p))
-        except ValueError:
-            pass
-    try:
-        severity = Severity(data.get("severity_declared") or _AXE_IMPACT.get(str(data.get("axe_impact")), "moderate"))
-        url = data.get("help_url")
-        return Check(
-            id=check_id,
-            title=help_text,
-            failure_title=help_text,
-            kind="browser",
-            severity=severity,
-            wcag=wcag,
-            personas=tuple(personas) or (Persona.SCREEN_READER,),
-            func=lambda *_: (),
-            how_to_fix=f"See axe-core's guidance: {url}" if isinstance(url, str) and url.startswith("https://") else "",
-            best_practice=bool(data.get("best_practice")) or not wcag,
-        )
-    except ValueError:
-        return None
-
-
 def _default_lookup(check_id: str) -> Check | None:
-    from audits import registry
-
     return registry.get(check_id)
+
+
+def colour_pair(check_id: str, check: Check | None) -> bool:
+    """One colour change fixes it wherever the pair appears (Check.colour_pair; axe's table for an unknown rule)."""
+    return check.colour_pair if check else check_id in axe_map.COLOUR_RULES
 
 
 # --- building: pages and findings ----------------------------------------------------------------------------
@@ -160,9 +131,7 @@ def _assign_visits(pages: list[Page], traffic: Traffic | None) -> Model:
 
 
 def _roles(check_id: str, check: Check | None, items: list[Item]) -> list[tuple[Persona, str]]:
-    """Persona roles for a check: what axe reported, else IMPACT.md section 4's table, else the check's personas."""
-    from audits.browser.axe_map import AXE_PERSONAS
-
+    """Persona roles for a check: what axe reported, else the check's roles (IMPACT.md section 4), else axe's table."""
     for it in items:
         levels = it.element.data.get("persona_levels")
         if isinstance(levels, dict) and levels:
@@ -174,25 +143,9 @@ def _roles(check_id: str, check: Check | None, items: list[Item]) -> list[tuple[
                     continue
             if out:
                 return out
-    if check_id in AXE_PERSONAS:
-        return [(p, r) for p, r in AXE_PERSONAS[check_id]]
-    if check is not None and check.personas:
-        return [(p, "P" if i == 0 else "S") for i, p in enumerate(check.personas)]
-    return [(Persona.SCREEN_READER, "P")]
-
-
-def _confidence(e: Element, page_level: bool) -> str:
-    if e.outcome is Outcome.REVIEW:
-        return "needs-review"
-    if "axe" in e.sources or "browser" in e.sources:
-        return "confirmed"
-    if "crawl" in e.sources:
-        return "crawl"
-    if "media" in e.sources:
-        return "media"
-    if page_level:
-        return "page-level"
-    return "static"
+    if check is not None:
+        return check.persona_roles()
+    return list(axe_map.rule_roles(check_id) or axe_map.DEFAULT_PERSONAS)
 
 
 def _ratios(data: dict[str, Any]) -> tuple[float, float] | None:
@@ -272,13 +225,13 @@ def _make_fix(
     component = fx.component_of(fp, urls, first.selector, audited_count)
     roles = _roles(check_id, check, items)
     base_harms = {p: scoring.harm(severity, role) for p, role in roles}
-    if check_id in fx.COLOUR_CHECKS:  # contrast: harm by how far below the required ratio the worst text is
+    if colour_pair(check_id, check):  # contrast: harm by how far below the required ratio the worst text is
         ratios = [c for it in items if (c := _contrast(it.element.data)) is not None]
         if ratios:
             worst = max(ratios)
             base_harms = {p: min(h, worst) for p, h in base_harms.items()}
-    media = (check is not None and check.kind == "media") or any("bytes_saved" in it.element.data for it in items)
-    x = scoring.exposure(check_id)
+    media = any("bytes_saved" in it.element.data for it in items)  # scored by the bytes it saves
+    x = check.exposure if check else scoring.DEFAULT_EXPOSURE
 
     element_journey = next((j for it in items if (j := fx.journey_of_element(it.element.selector, it.element.snippet))),
                            None)
@@ -294,7 +247,7 @@ def _make_fix(
         els = by_page[url]
         page_outcome = Outcome.FAIL if any(e.outcome is Outcome.FAIL for e in els) else Outcome.REVIEW
         relevant = [e for e in els if e.outcome is page_outcome]
-        bases = [_confidence(e, fp.kind == "page") for e in relevant]
+        bases = [confidence_basis(e.sources, e.outcome, fp.kind == "page") for e in relevant]
         basis = max(bases, key=lambda b: scoring.CONFIDENCE[b])
         c = scoring.CONFIDENCE[basis]
         journey = element_journey or page.journey
@@ -328,7 +281,7 @@ def _make_fix(
     fallback = check.failure_title if check else check_id
     personas = [
         PersonaHarm(p, role, base_harms.get(p, 0.0), shares.get(p, 0.0), persona_bve.get(p, 0.0),
-                    w.how(check_id, p, fallback))
+                    w.how(check_id, check, p, fallback))
         for p, role in roles
     ]
     personas.sort(key=lambda h: (-h.harm, -h.share, w.PERSONA_ORDER.index(h.persona)
@@ -344,7 +297,7 @@ def _make_fix(
         confidence=(weighted_c / visits_on) if visits_on > 0 else max((p.confidence for p in fix_pages), default=1.0),
     )
     task = (element_journey or (next((p.journey for p in fix_pages if p.journey), None) if formish else None)
-            or (w.MEDIA_TASK if media else w.task_of(check_id)))
+            or (check.task if check else "") or (w.BANDWIDTH_TASK if media else w.task_of(check_id, check)))
     journey = next((p.journey for p in fix_pages if p.journey), None)
     max_harm = max(base_harms.values(), default=0.0)
     # The lane is for barriers in the key task itself: a form control or link of the journey, not any element
@@ -384,15 +337,18 @@ def _make_fix(
         blocker=blocker,
         bandwidth=bandwidth,
         contrast=contrast,
+        budget=check.budget if check else False,
     )
 
 
-def _fingerprints(items: list[Item], audited_count: int) -> dict[str, tuple[fx.Fingerprint, list[Item]]]:
+def _fingerprints(items: list[Item], audited_count: int,
+                  checks: Mapping[str, Check | None]) -> dict[str, tuple[fx.Fingerprint, list[Item]]]:
     """Group items by fingerprint; one check's page-level findings over most of the site become one layout fix."""
     groups: dict[str, tuple[fx.Fingerprint, list[Item]]] = {}
     page_level: dict[str, set[str]] = {}
     for it in items:
-        fp = fx.fingerprint(it.check_id, it.url, it.element.selector, it.element.snippet, it.element.data)
+        fp = fx.fingerprint(it.check_id, it.url, it.element.selector, it.element.snippet, it.element.data,
+                            colour_pair(it.check_id, checks.get(it.check_id)))
         if fp.kind == "page":
             page_level.setdefault(it.check_id, set()).add(it.url)
         groups.setdefault(fp.id, (fp, []))[1].append(it)
@@ -650,10 +606,10 @@ def build_report(
         raw_by_check.setdefault(str(f.get("check_id") or "unknown"), dict(f.get("data") or {}))
     for cid, chk in checks.items():
         if chk is None:
-            checks[cid] = _check_from_engine_data(cid, raw_by_check.get(cid) or {})
+            checks[cid] = axe_map.rule_check(cid, raw_by_check.get(cid) or {})
 
     scored = [it for it in items if it.outcome in (Outcome.FAIL, Outcome.REVIEW)]
-    groups = _fingerprints(scored, len(audited))
+    groups = _fingerprints(scored, len(audited), checks)
     fixes = order_fixes(
         _make_fix(fp, its, pages_by_url, checks[its[0].check_id], persona_shares, len(audited),
                   known[its[0].check_id])

@@ -174,9 +174,6 @@ def page_fingerprint(check_id: str, pattern: str) -> Fingerprint:
     return Fingerprint(f"{check_id}:{_digest(check_id, 'page', pattern)}", "page", "", "", pattern)
 
 
-# Contrast fixes are one colour change wherever the pair appears (IMPACT.md 3.1): fingerprint them by the
-# (foreground, background, text size) axe-core reports in its check data, when the finding carries it.
-COLOUR_CHECKS = frozenset({"color-contrast", "color-contrast-enhanced", "link-in-text-block"})
 _PX = re.compile(r"([\d.]+)\s*px")
 
 
@@ -203,8 +200,12 @@ def _colour_key(data: dict | None) -> str | None:
     return f"{fg.lower()} on {bg.lower()}, {size} text"
 
 
-def fingerprint(check_id: str, url: str, selector: str, snippet: str, data: dict | None = None) -> Fingerprint:
-    if check_id in COLOUR_CHECKS:
+def fingerprint(check_id: str, url: str, selector: str, snippet: str, data: dict | None = None,
+                colour_pair: bool = False) -> Fingerprint:
+    """The finding's fix. A check whose fixes are one colour change wherever the pair appears (Check.colour_pair,
+    IMPACT.md 3.1) is fingerprinted by the (foreground, background, text size) axe-core reports, when the finding
+    carries it."""
+    if colour_pair:
         key = _colour_key(data)
         if key is not None:
             return Fingerprint(f"{check_id}:{_digest(check_id, 'colour', key)}", "colour", "", key, "")

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from reports.model import Fix, Model, Report
 
 SEVERITY_CHOICES = tuple(str(s) for s in sorted(Severity, key=lambda s: -s.rank))  # critical .. minor
-BUDGET_CHECKS = frozenset({"page-weight"})
 SCORE_UNIT = "blocked-visit equivalents per 1,000 visits"
 
 
@@ -199,7 +198,7 @@ def evaluate(report: "Report", policy: Policy, report_url: str | None = None) ->
             reasons = []
             if threshold is not None and f.severity.rank >= threshold.rank:
                 reasons.append(f"{f.severity}, at or above --fail-on {threshold}")
-            if policy.fail_on_budget and f.check_id in BUDGET_CHECKS:
+            if policy.fail_on_budget and f.budget:
                 reasons.append("over the page-weight budget (--fail-on-budget)")
             failed = bool(reasons)
             if failed:

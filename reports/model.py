@@ -14,7 +14,6 @@ from reports import scoring
 from reports import wording as w
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-SOURCE_ORDER = ("static", "axe", "browser", "media", "crawl")  # how "found by" is listed; others follow by name
 SEVERITIES = sorted(Severity, key=lambda s: -s.rank)  # critical, serious, moderate, minor
 MAX_EXAMPLES = 3  # example elements shown with each fix
 
@@ -174,6 +173,7 @@ class Fix:
     pages_before: int | None = None  # pages in the previous run, for unchanged fixes
     bandwidth: dict[str, Any] | None = None  # HOOK: bytes and seconds saved, for media fixes
     contrast: dict[str, Any] | None = None  # colour fixes: fg, bg, size, ratio, expected (the worst text of the pair)
+    budget: bool = False  # its check is a page's byte budget (Check.budget): --fail-on-budget fails on it
 
     @property
     def id(self) -> str:
@@ -209,9 +209,6 @@ class Fix:
         firsts = [(pp, pp.elements[0]) for pp in self.pages if pp.elements]
         firsts.sort(key=lambda pe: (pe[1].screenshot_uri is None, pe[1].inferred_from is not None))
         return firsts[:MAX_EXAMPLES]
-
-    def harm_for(self, persona: Persona) -> PersonaHarm | None:
-        return next((p for p in self.personas if p.persona == persona), None)
 
 
 @dataclass

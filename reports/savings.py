@@ -17,9 +17,16 @@ Site-wide bytes saved = the sum over distinct files of their saving. Findings ar
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Iterable
 
-PAGE_WEIGHT = "page-weight"
+from audits.registry import load_checks
+
+
+@cache
+def _budgets() -> frozenset[str]:
+    """Ids of the checks that are a page's byte budget (Check.budget): page-weight."""
+    return frozenset(c.id for c in load_checks().values() if c.budget)
 
 
 def _bytes(value: Any) -> int:
@@ -32,7 +39,7 @@ def _bytes(value: Any) -> int:
 def _file_saving(f: dict[str, Any]) -> tuple[str, int] | None:
     """(file URL, first-visit bytes saved) of a failing media fix on one file, else None."""
     data = f.get("data") or {}
-    if f.get("check_id") == PAGE_WEIGHT or f.get("outcome", "fail") != "fail" or data.get("repeat_visit"):
+    if f.get("check_id") in _budgets() or f.get("outcome", "fail") != "fail" or data.get("repeat_visit"):
         return None
     resource, saved = data.get("resource"), _bytes(data.get("bytes_saved"))
     if not resource or saved <= 0:
@@ -71,13 +78,13 @@ def net_page_weight(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The findings with each page-weight finding's bytes_saved reduced to the bytes no file fix of its page
     accounts for (bytes_over: how far over the budget the page is; bytes_attributed: what its file fixes save).
     Other findings are returned as they are; the input is not changed. Applying it twice changes nothing."""
-    if not any(f.get("check_id") == PAGE_WEIGHT for f in findings):
+    if not any(f.get("check_id") in _budgets() for f in findings):
         return findings
     attributed = page_file_savings(findings)
     out = []
     for f in findings:
         data = f.get("data") or {}
-        if f.get("check_id") != PAGE_WEIGHT or "bytes_saved" not in data and "bytes_over" not in data:
+        if f.get("check_id") not in _budgets() or "bytes_saved" not in data and "bytes_over" not in data:
             out.append(f)
             continue
         over = _bytes(data.get("bytes_over", data.get("bytes_saved")))

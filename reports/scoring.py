@@ -18,7 +18,9 @@ from __future__ import annotations
 import math
 from typing import Mapping
 
+from audits.media import _network as net
 from audits.model import Persona, Severity
+from audits.registry import load_checks
 
 MODEL_VERSION = "2025.1"  # printed in the report ("assumptions used") and report.json model.version
 
@@ -60,9 +62,9 @@ PERSONA_SHARES: dict[Persona, float] = {
 # worked example counts image-alt's affected visits for screen-reader users only, though LV and SLOW are "M" [U].
 AFFECTED_MIN_HARM = 0.3
 
-# X: share of a page's visits that meet the element at all. 1 for everything on the page except a link inside the
-# text, which only visitors who follow it meet: ~2 % click a given in-content link [U].
-EXPOSURE: dict[str, float] = {"broken-link": 0.02}
+# X: share of a page's visits that meet the element at all (IMPACT.md 3.1): 1 for everything on the page; a check
+# that only some visitors meet declares its own (Check.exposure: a link inside the text, which only those who
+# follow it meet) [U].
 DEFAULT_EXPOSURE = 1.0
 
 # J: key-journey multiplier (IMPACT.md 3.1) [U]: pages or forms of cart, checkout, payment, sign-in, registration,
@@ -81,6 +83,10 @@ CONFIDENCE: dict[str, float] = {
     "static": 0.5,  # element seen only in the served HTML: a stylesheet or script could name, hide or fix it
     "needs-review": 0.5,  # the engine could not decide (axe "incomplete"): a person has to look
 }
+# A family names the basis of its findings (audits.families.Family.confidence); the served-HTML basis becomes
+# page-level for findings on <html> or <head> (reports.sources.confidence_basis).
+HTML_BASIS = "static"
+PAGE_LEVEL_BASIS = "page-level"
 
 # E: effort (IMPACT.md 3.1) [U]. A fix in a shared template or component (the same element fingerprint on at least
 # TEMPLATE_MIN_PAGES pages, an element inside header/nav/footer, or a page-level rule) is one change: E = 1.
@@ -187,8 +193,10 @@ def affected_share(harms: Mapping[Persona, float], shares: Mapping[Persona, floa
     return sum(shares.get(k, 0.0) for k in hurt(harms, shares))
 
 
-def exposure(check_id: str) -> float:
-    return EXPOSURE.get(check_id, DEFAULT_EXPOSURE)
+def exposures() -> dict[str, float]:
+    """X of every registered check that declares one other than DEFAULT_EXPOSURE, by check id."""
+    return {c.id: c.exposure for c in sorted(load_checks().values(), key=lambda c: c.id)
+            if c.exposure != DEFAULT_EXPOSURE}
 
 
 def verb(max_harm: float, task: str) -> str:
@@ -208,11 +216,7 @@ def bar(priority: float, max_priority: float, total_visits: float) -> int:
 
 
 def bandwidth_harm(bytes_saved: float) -> float:
-    """S_SLOW of a saving (IMPACT.md 3.6), from the media module's constants; 0 when they are not installed."""
-    try:
-        from audits.media import _network as net
-    except ImportError:  # the media checks are not part of this build
-        return 0.0
+    """S_SLOW of a saving (IMPACT.md 3.6), from the media family's constants."""
     return net.slow_harm(net.transfer_seconds(bytes_saved))
 
 
@@ -222,7 +226,7 @@ def constants() -> dict[str, object]:
         "version": MODEL_VERSION,
         "severity_harm": {str(k): v for k, v in SEVERITY_HARM.items()},
         "role_cap": dict(ROLE_CAP),
-        "exposure": dict(EXPOSURE),
+        "exposure": exposures(),
         "journey_multiplier": JOURNEY_MULTIPLIER,
         "occurrence_cap": OCCURRENCE_CAP,
         "confidence": dict(CONFIDENCE),

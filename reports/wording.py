@@ -1,12 +1,14 @@
-"""Plain words for the report: persona names, the task each check gets in the way of, how it hurts each persona.
+"""Plain words for the report: persona names, numbers, and where a check's own words are found.
 
-Phrases follow IMPACT.md 3.3 (task per rule) and section 4 ("how it hurts", one line per rule). Everything here
-is our own text: crawled text never goes into these tables.
+The task a check gets in the way of and how it hurts each persona (IMPACT.md 3.3 and section 4) belong to the
+check (its @check metadata) or, for axe-core's rules, to audits.browser.axe_map. Everything here is our own text:
+crawled text never goes into these tables.
 """
 
 from __future__ import annotations
 
-from audits.model import Persona
+from audits.browser import axe_map
+from audits.model import Check, Persona
 
 # Who, in the one-line reason ("for screen-reader users").
 PERSONA_WORDS: dict[Persona, str] = {
@@ -49,110 +51,19 @@ PERSONA_ORDER: tuple[Persona, ...] = (
     Persona.EVERYONE,
 )
 
-# Task a check gets in the way of (IMPACT.md 3.3), when the page or form gives no key task.
-TASKS: dict[str, str] = {
-    "image-alt": "understanding images",
-    "input-image-alt": "using image buttons",
-    "area-alt": "choosing image-map links",
-    "role-img-alt": "understanding images",
-    "svg-img-alt": "understanding images",
-    "object-alt": "understanding embedded content",
-    "label": "filling in forms",
-    "select-name": "choosing options",
-    "link-name": "choosing links",
-    "button-name": "using buttons",
-    "input-button-name": "using buttons",
-    "color-contrast": "reading text",
-    "link-in-text-block": "spotting links",
-    "html-has-lang": "hearing text in the right language",
-    "html-lang-valid": "hearing text in the right language",
-    "valid-lang": "hearing text in the right language",
-    "heading-order": "navigating by headings",
-    "page-has-heading-one": "finding the main heading",
-    "empty-heading": "navigating by headings",
-    "document-title": "knowing which page they are on",
-    "bypass": "skipping to the main content",
-    "meta-viewport": "zooming in",
-    "meta-refresh": "reading before the page changes",
-    "frame-title": "knowing what embedded content is",
-    "video-caption": "following videos",
-    "duplicate-id-aria": "filling in forms",
-    "td-headers-attr": "reading tables",
-    "th-has-data-cells": "reading tables",
-    "empty-table-header": "reading tables",
-    "tabindex": "moving through the page by keyboard",
-    "aria-hidden-body": "reaching any content",
-    "blink": "reading moving text",
-    "marquee": "reading moving text",
-    "broken-link": "following links",
-    "target-size": "tapping controls",
-    "nested-interactive": "using controls",
-    "scrollable-region-focusable": "scrolling content by keyboard",
-}
-DEFAULT_TASK = "using the page"
-MEDIA_TASK = "loading the page"  # every bandwidth (media) fix
-ARIA_TASK = "using interactive controls"  # every aria-* rule without its own phrase
-
-# How a check hurts each persona (IMPACT.md section 4, one line per rule). Missing pairs fall back to the check's
-# failure title.
-HOW: dict[tuple[str, Persona], str] = {
-    ("image-alt", Persona.SCREEN_READER): "The image is skipped or its file name is read out.",
-    ("image-alt", Persona.LOW_VISION): "No text shows in place of an image that fails to load or is hard to see.",
-    ("image-alt", Persona.SLOW_CONNECTION): "While the image loads, or when it never does, nothing says what it shows.",
-    ("input-image-alt", Persona.SCREEN_READER): "The image button is announced as just \"button\".",
-    ("input-image-alt", Persona.KEYBOARD): "Voice-control users cannot say the button's name to press it.",
-    ("area-alt", Persona.SCREEN_READER): "The image-map hotspot is a link with no name.",
-    ("svg-img-alt", Persona.SCREEN_READER): "The icon or graphic is announced as \"image\" and nothing else.",
-    ("role-img-alt", Persona.SCREEN_READER): "The graphic is announced as \"image\" and nothing else.",
-    ("label", Persona.SCREEN_READER): "The field is read as \"edit text\" with no purpose.",
-    ("label", Persona.KEYBOARD): "Voice-control users cannot name the field to move to it.",
-    ("label", Persona.LOW_VISION): "Magnifier users cannot see which text belongs to the field.",
-    ("select-name", Persona.SCREEN_READER): "The drop-down's purpose is not announced.",
-    ("select-name", Persona.KEYBOARD): "Voice-control users cannot name the drop-down to open it.",
-    ("button-name", Persona.SCREEN_READER): "An icon button is announced only as \"button\".",
-    ("button-name", Persona.KEYBOARD): "Voice-control users cannot say the button's name to press it.",
-    ("input-button-name", Persona.SCREEN_READER): "The button is announced with no name.",
-    ("input-button-name", Persona.KEYBOARD): "Voice-control users cannot say the button's name to press it.",
-    ("link-name", Persona.SCREEN_READER): "\"Link\" or a raw address is read; the list of links is useless.",
-    ("link-name", Persona.KEYBOARD): "Voice-control users cannot name the link to follow it.",
-    ("color-contrast", Persona.LOW_VISION): "The text is too faint to read; zooming does not add contrast.",
-    ("color-contrast", Persona.COLOUR_VISION): "Text and background blur together for some colour pairs.",
-    ("html-has-lang", Persona.SCREEN_READER):
-        "The screen reader may read the page with the wrong voice and pronunciation.",
-    ("html-lang-valid", Persona.SCREEN_READER):
-        "The language given is not a real language code, so the voice may be wrong.",
-    ("document-title", Persona.SCREEN_READER): "The first thing announced, the page's name, is missing.",
-    ("document-title", Persona.LOW_VISION): "Tabs and history entries cannot be told apart.",
-    ("document-title", Persona.COGNITIVE): "Nothing confirms which page this is.",
-    ("heading-order", Persona.SCREEN_READER): "The outline of headings skips a level, so the structure seems broken.",
-    ("page-has-heading-one", Persona.SCREEN_READER): "There is no main heading to jump to.",
-    ("meta-viewport", Persona.LOW_VISION): "Pinch-zoom is switched off on phones.",
-    ("frame-title", Persona.SCREEN_READER): "An unnamed frame: the user cannot tell whether to go in.",
-    ("duplicate-id-aria", Persona.SCREEN_READER): "A label points at the wrong field, so fields are announced wrongly.",
-    ("td-headers-attr", Persona.SCREEN_READER): "Table cells are read without their headers.",
-    ("empty-table-header", Persona.SCREEN_READER): "A table header is announced with no text.",
-    ("tabindex", Persona.KEYBOARD): "Focus jumps around the page in an unexpected order.",
-    ("tabindex", Persona.SCREEN_READER): "Reading order and focus order disagree.",
-    ("meta-refresh", Persona.SCREEN_READER): "The page reloads or moves away while it is being read.",
-    ("aria-hidden-body", Persona.SCREEN_READER): "The whole page is hidden from assistive technology.",
-    ("aria-valid-attr-value", Persona.SCREEN_READER): "A control's state is announced wrongly or not at all.",
-    ("broken-link", Persona.EVERYONE): "The link leads to an error page.",
-    ("blink", Persona.LOW_VISION): "Moving text cannot be paused long enough to read it.",
-    ("marquee", Persona.LOW_VISION): "Moving text cannot be paused long enough to read it.",
-    ("video-caption", Persona.DEAF): "The video has no captions.",
-}
+DEFAULT_TASK = "using the page"  # the task of a check that names none (Check.task)
+BANDWIDTH_TASK = "loading the page"  # a fix scored by the bytes it saves whose check is not known here
 
 
-def task_of(check_id: str) -> str:
-    if check_id in TASKS:
-        return TASKS[check_id]
-    if check_id.startswith("aria-"):
-        return ARIA_TASK
-    return DEFAULT_TASK
+def task_of(check_id: str, check: Check | None) -> str:
+    """The task a check gets in the way of (IMPACT.md 3.3): its own words, else axe-core's rule table's."""
+    return (check.task if check else "") or axe_map.rule_task(check_id) or DEFAULT_TASK
 
 
-def how(check_id: str, persona: Persona, fallback: str) -> str:
-    return HOW.get((check_id, persona), fallback)
+def how(check_id: str, check: Check | None, persona: Persona, fallback: str) -> str:
+    """How the check hurts `persona` (IMPACT.md section 4): its own words, else axe-core's rule table's, else
+    `fallback` (the check's failure title)."""
+    return (check.how_for(persona) if check else None) or axe_map.rule_how(check_id, persona) or fallback
 
 
 def join_words(words: list[str]) -> str:

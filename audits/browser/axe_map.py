@@ -1,4 +1,8 @@
-"""The one mapping table from axe-core to ours: impact -> Severity, tags -> WCAG criteria, rule -> personas.
+"""The one mapping table from axe-core to ours: impact -> Severity, tags -> WCAG criteria, rule -> personas, and
+the report's words for axe's rules (the task each gets in the way of, how it hurts a persona).
+
+axe-core's rules are not our checks: what our checks declare in their @check metadata, axe's rules get here, as
+data. `rule_check` turns a rule and what axe reported about it into a Check for the report.
 
 `findings_from_axe` is a pure function of the artifact `audits.gather.axe.AxePage` (no browser), and
 `merge_findings` keeps one finding per barrier when a static check and axe saw the same element.
@@ -10,7 +14,7 @@ import re
 from html.parser import HTMLParser
 from typing import Any, Iterable
 
-from audits.model import Finding, Outcome, Persona, Severity
+from audits.model import Check, Finding, Outcome, Persona, Severity
 
 # axe impact -> our Severity (the scales are the same; see docs/checks.md and audits.model.Severity).
 IMPACT_TO_SEVERITY: dict[str, Severity] = {
@@ -134,6 +138,88 @@ def _parse_table(text: str) -> dict[str, tuple[tuple[Persona, str], ...]]:
 
 AXE_PERSONAS: dict[str, tuple[tuple[Persona, str], ...]] = _parse_table(_PERSONA_TABLE)
 DEFAULT_PERSONAS: tuple[tuple[Persona, str], ...] = ((Persona.SCREEN_READER, "P"),)
+
+# Task each rule gets in the way of (IMPACT.md 3.3), for the rules that are not also one of our checks (those
+# declare it in their @check). Every aria-* rule without its own phrase gets ARIA_TASK.
+AXE_TASKS: dict[str, str] = {
+    "object-alt": "understanding embedded content",
+    "color-contrast": "reading text",
+    "link-in-text-block": "spotting links",
+    "empty-heading": "navigating by headings",
+    "bypass": "skipping to the main content",
+    "th-has-data-cells": "reading tables",
+    "target-size": "tapping controls",
+    "nested-interactive": "using controls",
+    "scrollable-region-focusable": "scrolling content by keyboard",
+}
+ARIA_TASK = "using interactive controls"
+
+# How a rule hurts each persona (IMPACT.md section 4), for the rules that are not also one of our checks.
+AXE_HOW: dict[tuple[str, Persona], str] = {
+    ("color-contrast", Persona.LOW_VISION): "The text is too faint to read; zooming does not add contrast.",
+    ("color-contrast", Persona.COLOUR_VISION): "Text and background blur together for some colour pairs.",
+    ("aria-valid-attr-value", Persona.SCREEN_READER): "A control's state is announced wrongly or not at all.",
+}
+
+# Contrast rules: one colour change fixes every place the same pair meets (IMPACT.md 3.1), so their fixes group by
+# the (foreground, background, text size) axe reports, and their harm follows the contrast ratio.
+COLOUR_RULES = frozenset({"color-contrast", "color-contrast-enhanced", "link-in-text-block"})
+
+
+def rule_task(rule_id: str) -> str | None:
+    if rule_id in AXE_TASKS:
+        return AXE_TASKS[rule_id]
+    return ARIA_TASK if rule_id.startswith("aria-") else None
+
+
+def rule_how(rule_id: str, persona: Persona) -> str | None:
+    return AXE_HOW.get((rule_id, persona))
+
+
+def rule_roles(rule_id: str) -> tuple[tuple[Persona, str], ...] | None:
+    return AXE_PERSONAS.get(rule_id)
+
+
+_IMPACTS = ("critical", "serious", "moderate", "minor")
+_SC = re.compile(r"^[1-4]\.\d+\.\d+$")
+
+
+def rule_check(rule_id: str, data: dict[str, Any]) -> Check | None:
+    """A Check for an axe rule that is not one of ours, from what axe reported about it (a finding's data) and the
+    tables above; None when the data does not say what the rule is (no help text)."""
+    help_text = data.get("help")
+    if not isinstance(help_text, str) or not help_text:
+        return None
+    wcag = tuple(sc for sc in data.get("wcag") or () if isinstance(sc, str) and _SC.match(sc))
+    personas = []
+    for p in data.get("personas") or ():
+        try:
+            personas.append(Persona(p))
+        except ValueError:
+            pass
+    impact = str(data.get("axe_impact"))
+    try:
+        severity = Severity(data.get("severity_declared") or (impact if impact in _IMPACTS else "moderate"))
+        url = data.get("help_url")
+        return Check(
+            id=rule_id,
+            title=help_text,
+            failure_title=help_text,
+            kind="browser",
+            severity=severity,
+            wcag=wcag,
+            personas=tuple(personas) or (Persona.SCREEN_READER,),
+            func=lambda *_: (),
+            how_to_fix=f"See axe-core's guidance: {url}" if isinstance(url, str) and url.startswith("https://") else "",
+            best_practice=bool(data.get("best_practice")) or not wcag,
+            task=rule_task(rule_id) or "",
+            how=tuple((p, text) for (r, p), text in AXE_HOW.items() if r == rule_id),
+            roles=rule_roles(rule_id) or (),
+            colour_pair=rule_id in COLOUR_RULES,
+        )
+    except ValueError:
+        return None
+
 
 _WCAG_TAG = re.compile(r"^wcag([1-4])([1-9])([1-9][0-9]?)$")
 SNIPPET_MAX = 300

@@ -19,6 +19,7 @@ from audits.registry import check
     personas=(Persona.SLOW_CONNECTION, Persona.PREPAID_DATA),
     how_to_fix="Fix the heaviest resources listed for the page first (images, video, fonts, scripts), until the "
     "page and everything it loads fit in the budget (--page-weight-budget, default 2,667 KB).",
+    budget=True,
 )
 def page_weight(inv: MediaInventory) -> Iterator[Finding]:
     """What it checks: the bytes on the wire of the page's HTML plus every resource it loads when it opens (images,

@@ -19,6 +19,10 @@ from audits.static._describe import link_target
     wcag=("2.4.4", "4.1.2"),
     personas=(Persona.SCREEN_READER,),
     how_to_fix="Give every <area href> of an image map an alt attribute that says where the link goes.",
+    task="choosing image-map links",
+    how={
+        Persona.SCREEN_READER: "The image-map hotspot is a link with no name.",
+    },
 )
 def area_alt(page: StaticPage) -> Iterator[Finding]:
     """What it checks: every `<area>` with an `href` (a link inside an image map) has a non-blank name from `alt`,

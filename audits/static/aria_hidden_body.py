@@ -19,6 +19,10 @@ from audits.registry import check
     personas=(Persona.SCREEN_READER,),
     how_to_fix='Remove aria-hidden="true" from <body>; to hide the page behind a modal, use the inert attribute on '
     "the page's containers, or a <dialog> opened with showModal().",
+    task="reaching any content",
+    how={
+        Persona.SCREEN_READER: "The whole page is hidden from assistive technology.",
+    },
 )
 def aria_hidden_body(page: StaticPage) -> Iterator[Finding]:
     """What it checks: `<body>` does not carry `aria-hidden="true"` in the HTML as served (scripts often add it

@@ -96,6 +96,7 @@ def autocomplete_fields(page: StaticPage) -> Iterator[Tag]:
     personas=(Persona.COGNITIVE, Persona.MOTOR, Persona.SCREEN_READER),
     how_to_fix='Use the standard tokens: autocomplete="given-name", "family-name", "email", "tel", '
     '"street-address", "postal-code", "country-name", "cc-number", "bday"... or "off"; never home-made values.',
+    roles={Persona.COGNITIVE: "S", Persona.MOTOR: "S", Persona.SCREEN_READER: "M"},  # IMPACT.md section 4
 )
 def autocomplete_valid(page: StaticPage) -> Iterator[Finding]:
     """What it checks: every non-blank `autocomplete` attribute on an enabled, visible `<input>` (other than

@@ -18,6 +18,11 @@ from audits.registry import check
     wcag=("2.2.2",),
     personas=(Persona.LOW_VISION, Persona.COGNITIVE),
     how_to_fix="Remove the <blink> element; emphasise with <strong> and styling that does not move.",
+    task="reading moving text",
+    how={
+        Persona.LOW_VISION: "Moving text cannot be paused long enough to read it.",
+    },
+    roles={Persona.LOW_VISION: "S", Persona.COGNITIVE: "S"},  # IMPACT.md section 4
 )
 def blink(page: StaticPage) -> Iterator[Finding]:
     """What it checks: `<blink>` elements that are not hidden. Current browsers no longer animate them, but

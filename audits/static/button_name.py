@@ -21,6 +21,11 @@ from audits.registry import check
     personas=(Persona.SCREEN_READER, Persona.KEYBOARD),
     how_to_fix="Put text inside every button; for icon-only buttons add an aria-label (or visually hidden text) "
     "that says what the button does.",
+    task="using buttons",
+    how={
+        Persona.SCREEN_READER: 'An icon button is announced only as "button".',
+        Persona.KEYBOARD: "Voice-control users cannot say the button's name to press it.",
+    },
 )
 def button_name(page: StaticPage) -> Iterator[Finding]:
     """What it checks: every `<button>` (whatever role it is given, unless none/presentation) and every other

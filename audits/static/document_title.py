@@ -17,6 +17,13 @@ from audits.registry import check
     wcag=("2.4.2",),
     personas=(Persona.SCREEN_READER, Persona.LOW_VISION, Persona.COGNITIVE),
     how_to_fix="Give every page a unique <title> in its <head> that names the page first and the site second.",
+    task="knowing which page they are on",
+    how={
+        Persona.SCREEN_READER: "The first thing announced, the page's name, is missing.",
+        Persona.LOW_VISION: "Tabs and history entries cannot be told apart.",
+        Persona.COGNITIVE: "Nothing confirms which page this is.",
+    },
+    roles={Persona.SCREEN_READER: "P", Persona.LOW_VISION: "M", Persona.COGNITIVE: "M"},  # IMPACT.md section 4
 )
 def document_title(page: StaticPage) -> Iterator[Finding]:
     """What it checks: the document has a <title> element with text other than white space.

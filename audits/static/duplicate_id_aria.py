@@ -53,6 +53,11 @@ def referenced_ids(root: Tag) -> dict[str, set[str]]:
     personas=(Persona.SCREEN_READER,),
     how_to_fix="Give every element a unique id, and point each label, aria-labelledby, aria-describedby (and "
     "similar) at the right one; components repeated on a page need generated ids.",
+    task="filling in forms",
+    how={
+        Persona.SCREEN_READER: "A label points at the wrong field, so fields are announced wrongly.",
+    },
+    roles={Persona.SCREEN_READER: "S"},  # IMPACT.md section 4
 )
 def duplicate_id_aria(page: StaticPage) -> Iterator[Finding]:
     """What it checks: an id used by more than one element, when something refers to it by id: `<label for>`,

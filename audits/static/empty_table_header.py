@@ -18,6 +18,11 @@ from audits.registry import check
     personas=(Persona.SCREEN_READER,),
     how_to_fix="Put the column or row name in every <th>; an empty corner cell should be a <td>.",
     best_practice=True,
+    task="reading tables",
+    how={
+        Persona.SCREEN_READER: "A table header is announced with no text.",
+    },
+    roles={Persona.SCREEN_READER: "M"},  # IMPACT.md section 4
 )
 def empty_table_header(page: StaticPage) -> Iterator[Finding]:
     """What it checks: every `<th>` without a role attribute, and every element with `role="columnheader"` or

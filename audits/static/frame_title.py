@@ -27,6 +27,11 @@ def _negative_tabindex(el: Tag) -> bool:
     wcag=("4.1.2",),
     personas=(Persona.SCREEN_READER,),
     how_to_fix='Give every <iframe> a title that says what it holds, e.g. title="Map of our shop".',
+    task="knowing what embedded content is",
+    how={
+        Persona.SCREEN_READER: "An unnamed frame: the user cannot tell whether to go in.",
+    },
+    roles={Persona.SCREEN_READER: "S"},  # IMPACT.md section 4
 )
 def frame_title(page: StaticPage) -> Iterator[Finding]:
     """What it checks: every `<iframe>` and `<frame>` has a non-blank name from `title`, `aria-label` or

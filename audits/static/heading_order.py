@@ -22,6 +22,11 @@ _H = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
     how_to_fix="Use the next level down for a sub-section (an <h2> is followed by an <h3>, not an <h4>); "
     "style headings with CSS, not by picking a smaller level.",
     best_practice=True,
+    task="navigating by headings",
+    how={
+        Persona.SCREEN_READER: "The outline of headings skips a level, so the structure seems broken.",
+    },
+    roles={Persona.SCREEN_READER: "S"},  # IMPACT.md section 4
 )
 def heading_order(page: StaticPage) -> Iterator[Finding]:
     """What it checks: walking the headings (`<h1>`–`<h6>` and `role="heading"`, level from a valid `aria-level`,

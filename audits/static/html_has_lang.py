@@ -18,6 +18,10 @@ from audits.registry import check
     wcag=("3.1.1",),
     personas=(Persona.SCREEN_READER,),
     how_to_fix='Add the page\'s main language to the <html> element, e.g. <html lang="en">.',
+    task="hearing text in the right language",
+    how={
+        Persona.SCREEN_READER: "The screen reader may read the page with the wrong voice and pronunciation.",
+    },
 )
 def html_has_lang(page: StaticPage) -> Iterator[Finding]:
     """What it checks: the `<html>` element has a `lang` (or, in XHTML, `xml:lang`) attribute that is not empty or

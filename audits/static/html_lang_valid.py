@@ -46,6 +46,10 @@ def is_valid_lang(tag: str) -> bool:
     personas=(Persona.SCREEN_READER,),
     how_to_fix='Use a BCP 47 language tag starting with an ISO 639 code: lang="en", "en-GB", "fr-CA", "zh-Hans" '
     '(hyphens, not underscores; not "english").',
+    task="hearing text in the right language",
+    how={
+        Persona.SCREEN_READER: "The language given is not a real language code, so the voice may be wrong.",
+    },
 )
 def html_lang_valid(page: StaticPage) -> Iterator[Finding]:
     """What it checks: each non-blank `lang` or `xml:lang` on `<html>` starts with a valid primary language subtag:

@@ -26,6 +26,7 @@ _SHOWN = 3
     personas=(Persona.SCREEN_READER, Persona.MOTOR, Persona.COGNITIVE),
     how_to_fix="Give links that go to different places different names (add the product or article name, visibly "
     "or as visually hidden text); links that go to the same place may share a name.",
+    roles={Persona.SCREEN_READER: "M"},  # IMPACT.md section 4
 )
 def identical_links_same_purpose(page: StaticPage) -> Iterator[Finding]:
     """What it checks: groups the page's links (`<a href>`, `<area href>`, `role="link"`) by accessible name

@@ -20,6 +20,13 @@ from audits.static._describe import file_name
     personas=(Persona.SCREEN_READER, Persona.LOW_VISION, Persona.SLOW_CONNECTION),
     how_to_fix='Give every <img> an alt attribute: words that do the image\'s job ("Search", "Acme logo"), '
     'or alt="" when the image is decoration.',
+    task="understanding images",
+    how={
+        Persona.SCREEN_READER: "The image is skipped or its file name is read out.",
+        Persona.LOW_VISION: "No text shows in place of an image that fails to load or is hard to see.",
+        Persona.SLOW_CONNECTION: "While the image loads, or when it never does, nothing says what it shows.",
+    },
+    roles={Persona.SCREEN_READER: "P", Persona.LOW_VISION: "M", Persona.SLOW_CONNECTION: "M"},  # IMPACT.md section 4
 )
 def image_alt(page: StaticPage) -> Iterator[Finding]:
     """What it checks: every <img> that assistive technology can reach has an `alt` attribute, or a name from

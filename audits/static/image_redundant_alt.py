@@ -94,6 +94,7 @@ def _only_content_of_control(img: Tag) -> bool:
     how_to_fix='Use alt="" when the text next to the image already says what the alt would; or make the alt say '
     "something the text does not.",
     best_practice=True,
+    roles={Persona.SCREEN_READER: "M"},  # IMPACT.md section 4
 )
 def image_redundant_alt(page: StaticPage) -> Iterator[Finding]:
     """What it checks: an `<img>` whose `alt` attribute is the same, case and punctuation aside,

@@ -19,6 +19,12 @@ from audits.registry import check
     personas=(Persona.SCREEN_READER, Persona.KEYBOARD),
     how_to_fix='Give the input a value that says what it does (value="Send message"), or remove an empty value '
     "attribute from submit and reset buttons so the browser's default label applies.",
+    task="using buttons",
+    how={
+        Persona.SCREEN_READER: "The button is announced with no name.",
+        Persona.KEYBOARD: "Voice-control users cannot say the button's name to press it.",
+    },
+    roles={Persona.SCREEN_READER: "P"},  # IMPACT.md section 4
 )
 def input_button_name(page: StaticPage) -> Iterator[Finding]:
     """What it checks: `<input type="button">`, `type="submit"` and `type="reset"` have a non-empty accessible

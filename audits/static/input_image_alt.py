@@ -19,6 +19,11 @@ from audits.static._describe import file_name
     wcag=("1.1.1", "4.1.2"),
     personas=(Persona.SCREEN_READER, Persona.KEYBOARD),
     how_to_fix='Give every <input type="image"> an alt attribute naming the action, e.g. alt="Search".',
+    task="using image buttons",
+    how={
+        Persona.SCREEN_READER: 'The image button is announced as just "button".',
+        Persona.KEYBOARD: "Voice-control users cannot say the button's name to press it.",
+    },
 )
 def input_image_alt(page: StaticPage) -> Iterator[Finding]:
     """What it checks: every `<input type="image">` has a non-blank name from `alt`, `aria-label`,

@@ -48,6 +48,12 @@ _KIND_WORDS = {
     personas=(Persona.SCREEN_READER, Persona.KEYBOARD, Persona.LOW_VISION),
     how_to_fix='Give every field a visible <label for="field-id"> (or wrap the field in its <label>); '
     "use aria-labelledby or aria-label only when a visible label is impossible.",
+    task="filling in forms",
+    how={
+        Persona.SCREEN_READER: 'The field is read as "edit text" with no purpose.',
+        Persona.KEYBOARD: "Voice-control users cannot name the field to move to it.",
+        Persona.LOW_VISION: "Magnifier users cannot see which text belongs to the field.",
+    },
 )
 def label(page: StaticPage) -> Iterator[Finding]:
     """What it checks: every `<textarea>` and every `<input>` other than hidden, image, submit, reset and button

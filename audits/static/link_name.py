@@ -22,6 +22,11 @@ from audits.static._describe import link_target
     personas=(Persona.SCREEN_READER, Persona.KEYBOARD),
     how_to_fix="Put text inside every link, or give its image alt text; for icon-only links add an aria-label "
     "(or visually hidden text) that says where the link goes.",
+    task="choosing links",
+    how={
+        Persona.SCREEN_READER: '"Link" or a raw address is read; the list of links is useless.',
+        Persona.KEYBOARD: "Voice-control users cannot name the link to follow it.",
+    },
 )
 def link_name(page: StaticPage) -> Iterator[Finding]:
     """What it checks: every `<a href>` (unless its role makes it a button, which button-name checks) and every

@@ -18,6 +18,11 @@ from audits.registry import check
     wcag=("2.2.2",),
     personas=(Persona.LOW_VISION, Persona.COGNITIVE),
     how_to_fix="Replace the <marquee> with static text, or a carousel that has a visible pause button.",
+    task="reading moving text",
+    how={
+        Persona.LOW_VISION: "Moving text cannot be paused long enough to read it.",
+    },
+    roles={Persona.LOW_VISION: "S", Persona.COGNITIVE: "S"},  # IMPACT.md section 4
 )
 def marquee(page: StaticPage) -> Iterator[Finding]:
     """What it checks: `<marquee>` elements that are not hidden. Browsers still scroll their content, with no way

@@ -38,6 +38,10 @@ def refresh_delay(content: str) -> float | None:
     personas=(Persona.SCREEN_READER, Persona.KEYBOARD, Persona.COGNITIVE),
     how_to_fix="Remove the timed <meta http-equiv=\"refresh\">; redirect on the server (HTTP 301) instead, and "
     "let visitors reload or move on themselves.",
+    task="reading before the page changes",
+    how={
+        Persona.SCREEN_READER: "The page reloads or moves away while it is being read.",
+    },
 )
 def meta_refresh(page: StaticPage) -> Iterator[Finding]:
     """What it checks: a `<meta http-equiv="refresh">` whose delay is more than 0 and at most 72,000 seconds

@@ -51,6 +51,10 @@ def zoom_blockers(content: str) -> list[str]:
     personas=(Persona.LOW_VISION,),
     how_to_fix='Use <meta name="viewport" content="width=device-width, initial-scale=1"> and drop '
     "user-scalable=no and any maximum-scale below 2 (better: drop maximum-scale).",
+    task="zooming in",
+    how={
+        Persona.LOW_VISION: "Pinch-zoom is switched off on phones.",
+    },
 )
 def meta_viewport(page: StaticPage) -> Iterator[Finding]:
     """What it checks: a `<meta name="viewport">` whose `content` sets `user-scalable` to `no` or another word

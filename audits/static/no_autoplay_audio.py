@@ -19,6 +19,7 @@ from audits.registry import check
     personas=(Persona.SCREEN_READER, Persona.COGNITIVE),
     how_to_fix="Remove autoplay, or add muted (and let visitors unmute); if sound must start by itself, stop it "
     "within 3 seconds or put a pause or mute button first on the page.",
+    roles={Persona.SCREEN_READER: "P", Persona.COGNITIVE: "S", Persona.DEAF: "M"},  # IMPACT.md section 4
 )
 def no_autoplay_audio(page: StaticPage) -> Iterator[Finding]:
     """What it checks: from the accessibility angle (bandwidth is media-autoplay's concern), `<audio>` and

@@ -20,6 +20,11 @@ _H = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
     personas=(Persona.SCREEN_READER,),
     how_to_fix="Mark the page's main title up as <h1> (it may be visually hidden), at the start of the main content.",
     best_practice=True,
+    task="finding the main heading",
+    how={
+        Persona.SCREEN_READER: "There is no main heading to jump to.",
+    },
+    roles={Persona.SCREEN_READER: "S"},  # IMPACT.md section 4
 )
 def page_has_heading_one(page: StaticPage) -> Iterator[Finding]:
     """What it checks: the page has at least one heading of level 1 (`<h1>`, or `role="heading"` /

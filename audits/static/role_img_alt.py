@@ -21,6 +21,10 @@ _NATIVE_IMAGES = ("img", "area", "input", "object")
     personas=(Persona.SCREEN_READER,),
     how_to_fix='Give the element an aria-label (or aria-labelledby) describing the image, or remove role="img" '
     'and hide it with aria-hidden="true" when it is decoration.',
+    task="understanding images",
+    how={
+        Persona.SCREEN_READER: 'The graphic is announced as "image" and nothing else.',
+    },
 )
 def role_img_alt(page: StaticPage) -> Iterator[Finding]:
     """What it checks: non-SVG elements whose first valid role is `img` (icon fonts, CSS background images, emoji

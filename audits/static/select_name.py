@@ -18,6 +18,12 @@ from audits.registry import check
     wcag=("4.1.2",),
     personas=(Persona.SCREEN_READER, Persona.KEYBOARD),
     how_to_fix='Give every <select> a visible <label for="select-id"> (or wrap it in its <label>).',
+    task="choosing options",
+    how={
+        Persona.SCREEN_READER: "The drop-down's purpose is not announced.",
+        Persona.KEYBOARD: "Voice-control users cannot name the drop-down to open it.",
+    },
+    roles={Persona.SCREEN_READER: "P"},  # IMPACT.md section 4
 )
 def select_name(page: StaticPage) -> Iterator[Finding]:
     """What it checks: every `<select>` has a non-empty accessible name from a `<label for>` or wrapping `<label>`

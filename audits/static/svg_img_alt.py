@@ -21,6 +21,10 @@ _IMAGE_ROLES = ("img", "graphics-symbol")
     personas=(Persona.SCREEN_READER,),
     how_to_fix='Give <svg role="img"> a <title> as its first child, or an aria-label; '
     'use aria-hidden="true" instead when the graphic is decoration.',
+    task="understanding images",
+    how={
+        Persona.SCREEN_READER: 'The icon or graphic is announced as "image" and nothing else.',
+    },
 )
 def svg_img_alt(page: StaticPage) -> Iterator[Finding]:
     """What it checks: SVG elements whose role is `img` or `graphics-symbol`, and `<svg role="graphics-document">`,

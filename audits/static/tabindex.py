@@ -22,6 +22,11 @@ _INTEGER = re.compile(r"^\s*\+?(\d+)")
     personas=(Persona.KEYBOARD, Persona.SCREEN_READER),
     how_to_fix='Use tabindex="0" (or none) and put elements in the order you want them focused in the HTML.',
     best_practice=True,
+    task="moving through the page by keyboard",
+    how={
+        Persona.KEYBOARD: "Focus jumps around the page in an unexpected order.",
+        Persona.SCREEN_READER: "Reading order and focus order disagree.",
+    },
 )
 def tabindex(page: StaticPage) -> Iterator[Finding]:
     """What it checks: elements not hidden from assistive technology whose `tabindex` parses (as browsers parse

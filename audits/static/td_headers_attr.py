@@ -27,6 +27,11 @@ def own_cells(table: Tag) -> list[Tag]:
     personas=(Persona.SCREEN_READER,),
     how_to_fix="Make every id in a cell's headers attribute the id of a <th> in the same table (not the cell "
     "itself), or use scope on the <th> cells instead.",
+    task="reading tables",
+    how={
+        Persona.SCREEN_READER: "Table cells are read without their headers.",
+    },
+    roles={Persona.SCREEN_READER: "S"},  # IMPACT.md section 4
 )
 def td_headers_attr(page: StaticPage) -> Iterator[Finding]:
     """What it checks: in each table (not role none/presentation), every `<td>`/`<th>` with a non-blank `headers`

@@ -21,6 +21,8 @@ from audits.static.html_lang_valid import is_valid_lang
     personas=(Persona.SCREEN_READER,),
     how_to_fix='Use a BCP 47 tag that starts with an ISO 639 language code: lang="fr", "de-CH", "zh-Hant", "sr-Latn" '
     '(hyphens, not underscores; not "french").',
+    task="hearing text in the right language",
+    roles={Persona.SCREEN_READER: "S"},  # IMPACT.md section 4
 )
 def valid_lang(page: StaticPage) -> Iterator[Finding]:
     """What it checks: each non-blank `lang` or `xml:lang` attribute on an element other than `<html>` (that one

@@ -42,6 +42,11 @@ def _sources(media: Tag) -> list[str]:
     personas=(Persona.DEAF, Persona.COGNITIVE),
     how_to_fix='Add <track kind="captions" src="film.en.vtt" srclang="en" label="English"> with the dialogue and '
     "the meaningful sounds; burned-in (open) captions also satisfy WCAG.",
+    task="following videos",
+    how={
+        Persona.DEAF: "The video has no captions.",
+    },
+    roles={Persona.DEAF: "P"},  # IMPACT.md section 4
 )
 def video_caption(page: StaticPage) -> Iterator[Finding]:
     """What it checks: every `<video>` a visitor can hear (not hidden, and not `muted` without `controls`, which

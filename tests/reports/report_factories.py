@@ -6,6 +6,8 @@ import struct
 import zlib
 from typing import Any
 
+from audits import registry
+from audits.browser import axe_map
 from audits.model import Check, Persona, Severity
 
 SITE = "http://127.0.0.1:8000"
@@ -67,10 +69,19 @@ def _noop(*_: Any) -> None:
     return None
 
 
+def _words(check_id: str) -> dict[str, Any]:
+    """The task, how-it-hurts and roles the real check (or axe's rule table) declares for `check_id`."""
+    real = registry.get(check_id) or axe_map.rule_check(check_id, {"help": check_id})
+    assert real is not None
+    return {"task": real.task, "how": real.how, "roles": real.roles or real.persona_roles(),
+            "colour_pair": real.colour_pair}
+
+
 CHECKS = {
     c.id: c
     for c in (
         Check(
+            **_words("image-alt"),
             id="image-alt",
             title="Images have a text alternative",
             failure_title="Images have no text alternative",
@@ -82,6 +93,7 @@ CHECKS = {
             how_to_fix="Give every meaningful image an alt attribute that says what it shows.",
         ),
         Check(
+            **_words("link-name"),
             id="link-name",
             title="Links have a name",
             failure_title="Links have no name",
@@ -92,6 +104,7 @@ CHECKS = {
             func=_noop,
         ),
         Check(
+            **_words("heading-order"),
             id="heading-order",
             title="Heading levels go up one at a time",
             failure_title="Heading levels skip",
@@ -103,6 +116,7 @@ CHECKS = {
             best_practice=True,
         ),
         Check(
+            **_words("color-contrast"),
             id="color-contrast",
             title="Text has enough contrast",
             failure_title="Text has too little contrast",

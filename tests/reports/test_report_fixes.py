@@ -99,13 +99,17 @@ def test_one_check_on_most_pages_is_one_site_wide_layout_fix():
 
 def test_colour_pairs_are_one_fix_wherever_they_appear():
     data = {"fgColor": "#999999", "bgColor": "#ffffff", "fontSize": "12.0pt (16px)", "fontWeight": "normal"}
-    a = fx.fingerprint("color-contrast", "http://h/a", "main > p", "<p class=a>", data)
-    b = fx.fingerprint("color-contrast", "http://h/b/c", "footer > span", "<span>", {**data, "bgColor": "#FFFFFF"})
-    large = fx.fingerprint("color-contrast", "http://h/a", "main > p", "<p class=a>", {**data, "fontSize": "24px"})
+    a = fx.fingerprint("color-contrast", "http://h/a", "main > p", "<p class=a>", data, colour_pair=True)
+    b = fx.fingerprint("color-contrast", "http://h/b/c", "footer > span", "<span>", {**data, "bgColor": "#FFFFFF"},
+                       colour_pair=True)
+    large = fx.fingerprint("color-contrast", "http://h/a", "main > p", "<p class=a>", {**data, "fontSize": "24px"},
+                           colour_pair=True)
     assert a == b and a.kind == "colour" and a != large
     assert fx.component_of(a, ["http://h/a", "http://h/b/c"], "main > p", 5).name == "colour pair " + a.markup
     # without the colours (a static finding), it is an element fingerprint
-    assert fx.fingerprint("color-contrast", "http://h/a", "main > p", "<p class=a>", {}).kind == "element"
+    assert fx.fingerprint("color-contrast", "http://h/a", "main > p", "<p class=a>", {}, True).kind == "element"
+    # a check whose fixes are not one colour change keeps its element fingerprint
+    assert fx.fingerprint("image-alt", "http://h/a", "main > p", "<p class=a>", data).kind == "element"
 
 
 @pytest.mark.parametrize(

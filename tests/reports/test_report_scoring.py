@@ -95,7 +95,7 @@ def test_persona_factor_and_affected():
     broken = {Persona.EVERYONE: 0.7, Persona.SCREEN_READER: 0.3, Persona.COGNITIVE: 0.3}
     assert scoring.persona_factor(broken, shares) == pytest.approx(0.7)
     assert scoring.hurt(broken, shares) == [Persona.EVERYONE]
-    assert scoring.exposure("broken-link") == 0.02 and scoring.exposure("image-alt") == 1.0
+    assert scoring.exposures() == {"broken-link": 0.02}  # declared by the check (Check.exposure)
 
 
 def test_verbs_and_bar():
