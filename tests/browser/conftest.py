@@ -3,67 +3,54 @@
 from __future__ import annotations
 
 import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from crawler.browser import BrowserConfig, DriverPool
+from crawler.devserver import SiteServer, serve
 
 SITE = Path(__file__).parent / "site"
 # Nothing leaves loopback: every host name resolves to 127.0.0.1 and anything not loopback goes to a dead proxy.
 LOOPBACK_ARGS = ("--proxy-server=http://127.0.0.1:9", "--host-resolver-rules=MAP * 127.0.0.1")
 
 
-class _Handler(SimpleHTTPRequestHandler):
-    release: threading.Event
-
-    def log_message(self, *args: object) -> None:  # keep test output quiet
-        pass
-
-    def do_GET(self) -> None:  # noqa: N802
-        if self.path.startswith("/hang"):
-            # Accept the connection, never answer (until the server shuts down).
-            self.release.wait(120)
-            return
-        if self.path.startswith("/offsite"):
-            port = self.server.server_address[1]
-            self.send_response(302)
-            self.send_header("Location", f"http://localhost:{port}/clean.html")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        super().do_GET()
+# Paths that accept the connection and never answer (until the session ends): a hung page, a hung video.
+HANG_PATHS = ("/hang/p", "/hang/page.html", "/hang/mid-run.html", "/hang/video.mp4")
 
 
 class FixtureSite:
-    def __init__(self) -> None:
-        release = threading.Event()
-        handler = type("Handler", (_Handler,), {"release": release})
+    """tests/browser/site on 127.0.0.1 (crawler.devserver), plus HANG_PATHS and /offsite (a redirect to localhost)."""
+
+    def __init__(self, server: SiteServer, release: threading.Event) -> None:
+        self.server = server
         self.release = release
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(SITE)))
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
         self.host = "127.0.0.1"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.port = server.server_address[1]
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}/{path.lstrip('/')}"
 
-    def close(self) -> None:
-        self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
-
 
 @pytest.fixture(scope="session")
 def site() -> Iterator[FixtureSite]:
-    s = FixtureSite()
-    yield s
-    s.close()
+    release = threading.Event()
+
+    def hang(request: SimpleHTTPRequestHandler) -> None:
+        release.wait(120)
+
+    def offsite(request: SimpleHTTPRequestHandler) -> None:
+        request.send_response(302)
+        request.send_header("Location", f"http://localhost:{request.server.server_address[1]}/clean.html")
+        request.send_header("Content-Length", "0")
+        request.end_headers()
+
+    routes = {path: hang for path in HANG_PATHS} | {"/offsite": offsite}
+    with serve(str(SITE), routes=routes) as server:
+        yield FixtureSite(server, release)
+        release.set()
 
 
 def make_config(**kw: object) -> BrowserConfig:

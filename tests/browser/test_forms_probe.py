@@ -6,10 +6,7 @@ Only the GET of the page itself may arrive.
 
 from __future__ import annotations
 
-import threading
 import time
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
@@ -21,6 +18,7 @@ from audits.browser.form_error_not_associated import form_error_not_associated
 from audits.gather import forms as forms_probe
 from audits.model import Outcome
 from crawler.browser import DriverPool
+from crawler.devserver import serve
 
 from .conftest import make_config
 
@@ -101,40 +99,15 @@ document.getElementById('away').addEventListener('submit', function (ev) {
 """ + TAIL
 
 
-class _Counting(SimpleHTTPRequestHandler):
-    seen: list[tuple[str, str]]
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def _count(self) -> None:
-        self.seen.append((self.command, self.path))
-
-    def do_GET(self) -> None:  # noqa: N802
-        self._count()
-        super().do_GET()
-
-    def do_POST(self) -> None:  # noqa: N802
-        self._count()
-        self.send_response(204)
-        self.end_headers()
-
-
 @pytest.fixture(scope="module")
 def counting_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list]]:
+    """The pages served on 127.0.0.1, and the server's log of every request that reached it: (method, path)."""
     root: Path = tmp_path_factory.mktemp("forms-site")
     (root / "leaky.html").write_text(LEAKY, "utf-8")
     (root / "validated.html").write_text(VALIDATED, "utf-8")
     (root / "away.html").write_text(AWAY, "utf-8")
-    seen: list[tuple[str, str]] = []
-    handler = type("Counting", (_Counting,), {"seen": seen})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(root)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    server.shutdown()
-    server.server_close()
+    with serve(str(root)) as server:
+        yield server.base_url, server.requests
 
 
 @pytest.fixture(scope="module")

@@ -3,10 +3,7 @@ the page as it found it; and the keyboard checks on cases the fixture pages cann
 
 from __future__ import annotations
 
-import threading
 import time
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
@@ -17,12 +14,13 @@ from audits.gather import keyboard
 from audits.model import Outcome
 from audits.registry import load_checks, select
 from audits.runner import run_checks
+from crawler.devserver import serve
 
 from .conftest import make_config
 
 load_checks(plugins=False)
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixture_site" / "browser_checks"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "checks"
 BUDGET = 3.0
 MARGIN = 0.8  # the clean-up script and one in-flight command may run past the budget
 
@@ -62,24 +60,14 @@ PAGES = {
 }
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("keyboard")
     for name, html in PAGES.items():
         (root / name).write_text(html, "utf-8")
     (root / "fixtures").symlink_to(FIXTURES, target_is_directory=True)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(root)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(str(root)) as server:
+        yield server.base_url
 
 
 @pytest.fixture(scope="module")

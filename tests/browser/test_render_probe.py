@@ -4,10 +4,7 @@ time budget. What the probe finds is tested through the checks (test_browser_che
 from __future__ import annotations
 
 import json
-import threading
 import time
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -15,8 +12,9 @@ import pytest
 
 from audits.gather import render
 from crawler.browser.screenshots import WithoutCdp
+from crawler.devserver import serve
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixture_site" / "browser_checks"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "checks"
 
 # Everything the probe may touch: inline styles, injected style elements, viewport and window size, scroll position.
 _STATE_JS = r"""
@@ -31,19 +29,10 @@ return {styles: styles, count: all.length, sheets: document.styleSheets.length,
 """
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def fixtures_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(FIXTURES)))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(str(FIXTURES)) as server:
+        yield server.base_url
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ browser, and a real crawl through the CLI (Chromium on loopback) of a generated 
 from __future__ import annotations
 
 import asyncio
-import functools
-import http.server
 import json
 import re
 import threading
@@ -21,6 +19,7 @@ from audits.artifacts import css_path, parse_html, snippet
 from audits.model import Finding, Severity
 from crawler.browser import BrowserResult
 from crawler.browser_pipeline import BrowserAuditPipeline
+from crawler.devserver import serve
 from crawler.items import PageItem
 from crawler.sampling import Sampler, anchor_of, layout_of, project, skeleton
 from tests.helpers import LOOPBACK_BROWSER_ARGS, run_cli
@@ -339,24 +338,13 @@ def test_sampling_off_audits_every_page():
 # --- a real crawl -----------------------------------------------------------------------------------------------
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def sampled_site(tmp_path):
     root = tmp_path / "site"
     root.mkdir()
     pages = build_site(root)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_address[1]}/", pages=pages)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(str(root)) as server:
+        yield SimpleNamespace(url=f"{server.base_url}/", pages=pages)
 
 
 def _crawl(site, tmp_path, name, *args):
