@@ -1,35 +1,43 @@
-"""The empathy-audit command line: crawl | demo | report | checks. Thin: it parses, runs Scrapy, writes reports."""
+"""The empathy-audit command line: crawl | demo | report | history | baseline | init | checks.
+
+Thin: it parses the options, merges the config file, hands a typed options object to crawler.run, and prints what
+comes back and turns it into an exit code.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
-import shutil
 import sys
-import time
-from dataclasses import dataclass
-from typing import Any, Sequence
+from collections.abc import Sequence
+from dataclasses import fields
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
-EXIT_OK = 0
-EXIT_GATE = 1  # reserved for CI gates (--fail-on): the audit ran and found what the gate forbids
-EXIT_USAGE = 2  # bad arguments, or the site could not be crawled at all
-EXIT_INTERRUPTED = 130  # Ctrl-C: what was audited is kept and reported
+from audits.registry import get, select
+from crawler import config, run
+from crawler import settings as defaults
+from crawler.run import (
+    DEFAULT_BASELINE,
+    DEMO_PORT,
+    EXIT_GATE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    SCORE_STAT,
+    CrawlOptions,
+    CrawlResult,
+    ReportOptions,
+    UserError,
+)
+from crawler.secrets import mask
 
-DEMO_PORT = 8765  # the demo site's usual address, so the history compares one demo run with the next
-DEFAULT_DB = os.path.join(".empathy-audit", "history.db")
-DEFAULT_BASELINE = ".empathy-audit-baseline.json"
+DEFAULT_DB = defaults.AUDIT_DB
 FORMAT_CHOICES = ("html", "json", "sarif", "junit", "markdown")
 SEVERITY_CHOICES = ("critical", "serious", "moderate", "minor")
-CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-
-
-class UserError(Exception):
-    """A problem the user can fix; printed as one sentence, never as a traceback."""
-
-    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
-        super().__init__(message)
-        self.code = code
+__all__ = ["EXIT_GATE", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "SCORE_STAT", "UserError", "build_parser", "main"]
 
 
 def _int_at_least(minimum: int):
@@ -98,11 +106,13 @@ def _sample_arg(text: str) -> str | int:
 
 def _add_crawl_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("crawl")
-    g.add_argument("--out", default="out", help="folder for report.html, report.json and screenshots (default: out)")
+    g.add_argument("--out", default=defaults.AUDIT_OUT_DIR,
+                   help=f"folder for report.html, report.json and screenshots (default: {defaults.AUDIT_OUT_DIR})")
     g.add_argument("--db", default=DEFAULT_DB, help=f"run history database (default: {DEFAULT_DB})")
-    g.add_argument("--max-pages", type=_positive_int, default=500, help="fetch at most N pages (default: 500)")
-    g.add_argument("--max-depth", type=_non_negative_int, default=10,
-                   help="follow links at most D clicks from the start page (default: 10)")
+    g.add_argument("--max-pages", type=_positive_int, default=defaults.AUDIT_MAX_PAGES,
+                   help=f"fetch at most N pages (default: {defaults.AUDIT_MAX_PAGES})")
+    g.add_argument("--max-depth", type=_non_negative_int, default=defaults.AUDIT_MAX_DEPTH,
+                   help=f"follow links at most D clicks from the start page (default: {defaults.AUDIT_MAX_DEPTH})")
     g.add_argument("--include", action="append", type=_regex, default=[], metavar="RE",
                    help="only crawl URLs matching this regular expression (repeatable; the start URL always is)")
     g.add_argument("--exclude", action="append", type=_regex, default=[], metavar="RE",
@@ -110,10 +120,12 @@ def _add_crawl_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--ignore-robots", action="store_true",
                    help="do not obey robots.txt (only for sites you own, e.g. staging)")
     g.add_argument("--no-sitemaps", action="store_true", help="do not seed the crawl from robots.txt and /sitemap.xml")
-    g.add_argument("--concurrency", type=_positive_int, default=4,
-                   help="parallel requests to the site, at most (default: 4; AutoThrottle may use fewer)")
-    g.add_argument("--timeout", type=_positive_int, default=20, help="seconds to wait for a response (default: 20)")
-    g.add_argument("--max-time", type=_non_negative_int, default=0,
+    g.add_argument("--concurrency", type=_positive_int, default=defaults.CONCURRENT_REQUESTS_PER_DOMAIN,
+                   help=f"parallel requests to the site, at most (default: {defaults.CONCURRENT_REQUESTS_PER_DOMAIN}; "
+                   "AutoThrottle may use fewer)")
+    g.add_argument("--timeout", type=_positive_int, default=defaults.DOWNLOAD_TIMEOUT,
+                   help=f"seconds to wait for a response (default: {defaults.DOWNLOAD_TIMEOUT})")
+    g.add_argument("--max-time", type=_non_negative_int, default=defaults.CLOSESPIDER_TIMEOUT,
                    help="stop the crawl after this many seconds and report what was audited (default: no limit)")
     g.add_argument("--user-agent", default=None, help="User-Agent header to send")
     b = p.add_argument_group("browser audits")
@@ -125,8 +137,9 @@ def _add_crawl_options(p: argparse.ArgumentParser) -> None:
                    help="extra Chromium command-line argument (repeatable), e.g. --browser-arg=--proxy-server=...")
     b.add_argument("--webdriver-url", default=None, metavar="URL",
                    help="send browser work to a remote WebDriver / Selenium Grid instead of local Chromium")
-    b.add_argument("--standard", choices=("wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"), default="wcag22aa",
-                   help="WCAG rules axe-core applies (default: wcag22aa, i.e. WCAG 2.0, 2.1 and 2.2 A and AA)")
+    b.add_argument("--standard", choices=("wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"), default=defaults.AUDIT_STANDARD,
+                   help=f"WCAG rules axe-core applies (default: {defaults.AUDIT_STANDARD}, i.e. WCAG 2.0, 2.1 and 2.2 "
+                   "A and AA)")
     b.add_argument("--best-practices", action="store_true", help="also run axe-core's best-practice rules")
     b.add_argument("--no-screenshots", action="store_true", help="do not take screenshots of failing elements")
     b.add_argument("--no-keyboard", action="store_true",
@@ -136,15 +149,15 @@ def _add_crawl_options(p: argparse.ArgumentParser) -> None:
     b.add_argument("--try-forms", action="store_true",
                    help="submit each form empty in the browser to check that errors are tied to their fields; "
                         "the submission itself is stopped, but use it on staging only (off by default)")
-    b.add_argument("--sample", type=_sample_arg, default="auto", metavar="auto|off|N",
+    b.add_argument("--sample", type=_sample_arg, default=defaults.AUDIT_SAMPLE, metavar="auto|off|N",
                    help="browser-audit a few pages per page template and infer the rest (auto: on above "
                         "a few hundred pages), off: audit every page, N: N representatives per template")
     w = p.add_argument_group("low-bandwidth audits")
     w.add_argument("--no-media", action="store_true",
                    help="do not measure what each page downloads (no low-bandwidth checks; fewer requests)")
-    w.add_argument("--page-weight-budget", type=_positive_int, default=2667, metavar="KB",
+    w.add_argument("--page-weight-budget", type=_positive_int, default=defaults.AUDIT_PAGE_WEIGHT_BUDGET, metavar="KB",
                    help="flag pages whose HTML and resources weigh more than KB kilobytes of 1,024 bytes "
-                   "(default: 2667, where Lighthouse's total-byte-weight scores 0.9)")
+                   f"(default: {defaults.AUDIT_PAGE_WEIGHT_BUDGET}, where Lighthouse's total-byte-weight scores 0.9)")
     a = p.add_argument_group("staging access (credentials go only to the audited site's hosts; ${VAR} is read "
                              "from the environment)")
     a.add_argument("--basic-auth", metavar="USER:PASSWORD", default=None,
@@ -196,7 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="write the report of a stored run again, without crawling")
     rep.add_argument("run", help="run id, or 'latest'")
     rep.add_argument("--db", default=DEFAULT_DB, help=f"run history database (default: {DEFAULT_DB})")
-    rep.add_argument("--out", default="out", help="folder to write the reports to (default: out)")
+    rep.add_argument("--out", default=defaults.AUDIT_OUT_DIR,
+                     help=f"folder to write the reports to (default: {defaults.AUDIT_OUT_DIR})")
     rep.add_argument("--format", action="append", choices=FORMAT_CHOICES, default=None)
     rep.add_argument("--traffic", default=None, metavar="FILE", help="CSV of url,visits to rank fixes by real visits")
     rep.add_argument("--config", default=None, metavar="PATH", help="config file to read --db and --out from")
@@ -210,8 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
     base = sub.add_parser("baseline", help="save or prune the baseline file of accepted fixes (for CI gates)")
     base_sub = base.add_subparsers(dest="baseline_action", metavar="ACTION", required=True)
     base_commands = {}
-    for action, text in (("save", "write the baseline file from a stored run: its failing fixes are accepted "
-                                  "(notes of entries already in the file are kept)"),
+    for action, text in (("save", ("write the baseline file from a stored run: its failing fixes are accepted "
+                                   "(notes of entries already in the file are kept)")),
                          ("prune", "remove the entries a stored run found fixed from the baseline file")):
         b = base_sub.add_parser(action, help=text, description=text)
         b.add_argument("--db", default=DEFAULT_DB, help=f"run history database (default: {DEFAULT_DB})")
@@ -238,10 +252,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _own_version() -> str:
     try:
-        from importlib.metadata import version
-
         return version("empathy-audit")
-    except Exception:
+    except PackageNotFoundError:
         return "0+unknown"
 
 
@@ -269,8 +281,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "baseline":
             return cmd_baseline(args)
     except UserError as exc:
-        from crawler.secrets import mask
-
         print(mask(f"empathy-audit: {exc}"), file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
@@ -285,16 +295,12 @@ CONFIGURED_COMMANDS = ("crawl", "demo", "report", "history", "baseline")
 
 
 def _config_keys(parser: argparse.ArgumentParser) -> dict[str, Any]:
-    from crawler.config import schema
-
     commands = parser._empathy_commands  # type: ignore[attr-defined]
-    return schema([commands["crawl"], commands["demo"]])
+    return config.schema([commands["crawl"], commands["demo"]])
 
 
 def _apply_config(parser: argparse.ArgumentParser, args: argparse.Namespace, argv: list[str]) -> argparse.Namespace:
     """Fill every option not given on the command line from the config file; ${VAR} in credential flags too."""
-    from crawler import config
-
     subparser = parser._empathy_commands[_command_name(args)]  # type: ignore[attr-defined]
     sub_argv = argv[argv.index(args.command) + 1:] if args.command in argv else argv
     if args.command == "baseline" and args.baseline_action in sub_argv:  # the options after "baseline save"
@@ -320,15 +326,18 @@ def _command_name(args: argparse.Namespace) -> str:
     return f"baseline {args.baseline_action}" if args.command == "baseline" else args.command
 
 
-def cmd_init(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    from crawler.config import CONFIG_FILE, starter
+def _options[T](cls: type[T], args: argparse.Namespace) -> T:
+    """The typed options crawler.run takes, from the parsed (and config-merged) arguments of the same names."""
+    return cls(**{f.name: getattr(args, f.name) for f in fields(cls) if hasattr(args, f.name)})  # type: ignore[arg-type]
 
-    path = args.config or CONFIG_FILE
+
+def cmd_init(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    path = args.config or config.CONFIG_FILE
     if os.path.exists(path) and not args.force:
         raise UserError(f"{path} already exists: edit it, or pass --force to overwrite it with a fresh starter file.")
     try:
         with open(path, "w", encoding="utf-8") as fh:
-            fh.write(starter(_config_keys(parser)))
+            fh.write(config.starter(_config_keys(parser)))
     except OSError as exc:
         raise UserError(f"cannot write {path}: {exc.strerror or exc}.") from None
     print(path)
@@ -338,48 +347,14 @@ def cmd_init(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 # --- history -------------------------------------------------------------------------------------------------
 
 
-def _open_store(db: str, must_exist: bool = True) -> Any:
-    from crawler.storage import Store, StoreError
-
-    if must_exist and not db.startswith(("postgresql://", "postgres://")) and not os.path.exists(db):
-        raise UserError(f"there is no history database at {db}: run 'empathy-audit crawl URL' first.")
-    try:
-        return Store(db)
-    except StoreError as exc:
-        raise UserError(str(exc)) from None
-
-
-def _site_arg(url: str | None) -> str | None:
-    """The site (origin) a --site/--url option names, or None; a bad URL is one sentence."""
-    if not url:
-        return None
-    from crawler.urls import BadURL, origin_of, validate_start_url
-
-    try:
-        return origin_of(validate_start_url(url))
-    except BadURL as exc:
-        raise UserError(str(exc)) from None
-
-
 def cmd_history(args: argparse.Namespace) -> int:
-    import json
-
-
-    site = _site_arg(args.site)
-    store = _open_store(args.db)
-    try:
-        runs = store.run_summaries(site=site, limit=args.limit)
-        for r in runs:  # the impact score is recorded in the run's stats when its report is written
-            stats = (store.get_run(r["id"]) or {}).get("stats") or {}
-            score = stats.get(SCORE_STAT)
-            r["score"] = score if isinstance(score, (int, float)) and not isinstance(score, bool) else None
-    finally:
-        store.close()
+    site = run.site_of(args.site)
+    runs, where = run.history(args.db, site, args.limit)
     if args.json:
         print(json.dumps(runs, indent=2))
         return EXIT_OK
     if not runs:
-        print(f"No runs{' of ' + site if site else ''} in {getattr(store, 'path', args.db)} yet.", file=sys.stderr)
+        print(f"No runs{' of ' + site if site else ''} in {where} yet.", file=sys.stderr)
         return EXIT_OK
     header = ("run", "date (UTC)", "status", "pages", "problems", "critical", "serious", "moderate", "minor",
               "score", "site")
@@ -393,315 +368,11 @@ def cmd_history(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# --- crawl ---------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class CrawlResult:
-    run_id: int
-    status: str  # finished | interrupted | failed
-    pages: int
-    audited: int
-    seconds: float
-    reports: dict[str, str]
-    problems: int = 0
-    gate: Any = None  # reports.gates.GateResult
-
-
-def find_chromium() -> tuple[str | None, str | None]:
-    chromium = next((p for p in map(shutil.which, CHROMIUM_CANDIDATES) if p), None)
-    driver = shutil.which("chromedriver")
-    return chromium, driver
-
-
-def browser_count(args: argparse.Namespace) -> int:
-    if args.no_browser:
-        return 0
-    if args.browsers is not None:
-        return args.browsers
-    return max(1, min(os.cpu_count() or 1, 4))
-
-
-def scrapy_settings(args: argparse.Namespace) -> dict[str, Any]:
-    """CLI options -> Scrapy settings (the AUDIT_* ones and Scrapy's own)."""
-    settings: dict[str, Any] = {
-        "AUDIT_DB": args.db,
-        "AUDIT_OUT_DIR": os.path.abspath(args.out),
-        "AUDIT_MAX_PAGES": args.max_pages,
-        "AUDIT_MAX_DEPTH": args.max_depth,
-        "AUDIT_INCLUDE": list(args.include),
-        "AUDIT_EXCLUDE": list(args.exclude),
-        "AUDIT_SITEMAPS": not args.no_sitemaps,
-        "ROBOTSTXT_OBEY": not args.ignore_robots,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": args.concurrency,
-        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(args.concurrency),
-        "DOWNLOAD_TIMEOUT": args.timeout,
-        "CLOSESPIDER_TIMEOUT": args.max_time,
-        "AUDIT_BROWSERS": browser_count(args),
-        "AUDIT_BROWSER_ARGS": list(args.browser_arg),
-        "AUDIT_WEBDRIVER_URL": args.webdriver_url,
-        "AUDIT_STANDARD": args.standard,
-        "AUDIT_BEST_PRACTICES": args.best_practices,
-        "AUDIT_SCREENSHOTS": not args.no_screenshots,
-        "AUDIT_PAGE_TIMEOUT": max(10, args.timeout),
-        "AUDIT_PAGE_WEIGHT_BUDGET": args.page_weight_budget,
-        "AUDIT_MEDIA": not args.no_media,
-        "AUDIT_PROBES": [p for p, off in (("render", args.no_render_checks), ("keyboard", args.no_keyboard)) if not off],
-        "AUDIT_TRY_FORMS": args.try_forms,
-        "AUDIT_SAMPLE": args.sample,
-    }
-    settings["AUDIT_INSECURE"] = bool(getattr(args, "insecure", False))
-    settings["AUDIT_PROGRESS"] = not args.quiet
-    if os.environ.get("EMPATHY_AUDIT_PROGRESS_INTERVAL"):
-        settings["AUDIT_PROGRESS_INTERVAL"] = float(os.environ["EMPATHY_AUDIT_PROGRESS_INTERVAL"])
-    if args.user_agent:
-        settings["USER_AGENT"] = args.user_agent
-    if args.verbose:
-        settings["LOG_LEVEL"] = "INFO"
-    return settings
-
-
-def _staging_session(args: argparse.Namespace, start_url: str) -> Any:
-    """The AuthSession for --basic-auth/--header/--cookie/--login-*/--insecure, or None when none is given."""
-    from crawler.auth import AuthError, AuthSession, StagingAccess
-
-    try:
-        access = StagingAccess.from_args(args, start_url, getattr(args, "config_secrets", ()))
-    except AuthError as exc:
-        raise UserError(str(exc)) from None
-    return AuthSession(access) if access.active else None
-
-
-def _check_browser_available(args: argparse.Namespace, n: int) -> None:
-    if n == 0 or args.webdriver_url:
-        return
-    chromium, driver = find_chromium()
-    if not chromium or not driver:
-        raise UserError(
-            "browser audits need Chromium and ChromeDriver (Debian/Ubuntu: 'apt-get install chromium "
-            "chromium-driver'); install them, or pass --no-browser for static checks only."
-        )
-
-
-def run_crawl(url: str, args: argparse.Namespace) -> CrawlResult:
-    """Crawl and audit `url` in this process, store the run, write the reports."""
-    from crawler.urls import BadURL, origin_of, validate_start_url
-
-    try:
-        start_url = validate_start_url(url)
-    except BadURL as exc:
-        raise UserError(str(exc)) from None
-    traffic = _load_traffic(getattr(args, "traffic", None))
-    policy = _gate_policy(args)  # a bad baseline file stops here, before anything is crawled
-    from crawler.secrets import install_log_masking
-
-    install_log_masking()
-    overrides = scrapy_settings(args)
-    _check_browser_available(args, overrides["AUDIT_BROWSERS"])
-    session = _staging_session(args, start_url)
-    if session is not None:
-        overrides["AUDIT_AUTH"] = session  # shared by the middleware (login, headers) and the browsers
-        overrides["AUDIT_AUTH_SUMMARY"] = __import__("json").dumps(session.access.summary(), sort_keys=True)
-        if session.access.sends_credentials and not session.access.insecure:
-            overrides["DOWNLOAD_VERIFY_CERTIFICATES"] = True  # no password to a server we cannot verify
-
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.settings import Settings
-
-    from crawler.storage_pipeline import versions
-    from crawler.spiders.site import SiteSpider
-    from crawler.storage import Store, StoreError
-
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    settings.update(overrides, priority="cmdline")
-    pipelines = dict(settings.getdict("ITEM_PIPELINES"))
-    if overrides["AUDIT_BROWSERS"] > 0:
-        pipelines["crawler.browser_pipeline.BrowserAuditPipeline"] = 300
-    settings.set("ITEM_PIPELINES", pipelines, priority="cmdline")
-
-    try:
-        store = Store(args.db)
-    except StoreError as exc:
-        raise UserError(str(exc)) from None
-    from crawler.storage_pipeline import audit_settings
-
-    run_id = store.start_run(origin_of(start_url), start_url, {}, versions())
-    settings.set("AUDIT_RUN_ID", run_id, priority="cmdline")
-    store.set_run_settings(run_id, audit_settings(settings))
-    if not args.quiet:
-        print(f"Crawling {start_url} (run {run_id}; at most {args.max_pages} pages)...", file=sys.stderr)
-    started = time.monotonic()
-    settings.set("LOG_INSTALL_ROOT_HANDLER", bool(args.verbose), priority="cmdline")
-    process = CrawlerProcess(settings)
-    process.crawl(SiteSpider, url=start_url)
-    process.start()  # blocks until the crawl ends; Ctrl-C stops it gracefully (spider closes as "shutdown")
-    seconds = time.monotonic() - started
-    del process
-    _release_memory()  # the crawl's garbage, before the whole run is loaded for the report
-
-    run = store.get_run(run_id) or {}
-    if run.get("status") == "running":  # forced stop (second Ctrl-C) before the spider could close
-        store.finish_run(run_id, "interrupted")
-    if session is not None and session.login_error:
-        store.finish_run(run_id, "failed")
-        store.close()
-        raise UserError(session.login_error)
-    run, pages, findings = store.load_run(run_id)
-    _raise_for_start_page(start_url, pages, store, run_id)
-    n_pages = len(pages)
-    audited = sum(1 for p in pages if p["status"] and 200 <= p["status"] < 300 and _is_html_type(p["content_type"]))
-    problems = len({f["check_id"] for f in findings if f["outcome"] == "fail"})
-    report = _build_report(run, pages, findings, store=store, traffic=traffic)
-    del pages, findings  # the report holds what it needs: the raw rows go before the reports are written
-    _release_memory()
-    gate = _apply_gate(report, policy, args)
-    written = _write_reports(report, args.out, args.format)
-    _record_score(store, run_id, gate)
-    store.close()
-    return CrawlResult(run_id, run["status"], n_pages, audited, seconds, written, problems, gate)
-
-
-def _is_html_type(ct: str) -> bool:
-    return ct.split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml", "")
-
-
-def _raise_for_start_page(start_url: str, pages: list[dict[str, Any]], store: Any, run_id: int) -> None:
-    """One clear sentence when the site could not be crawled at all."""
-    start = next((p for p in pages if p["found_via"] == "start"), None)
-    message = None
-    if start is None:
-        message = f"{start_url} was not crawled (the crawl stopped before the start page was fetched)."
-    elif start["error"] and "robots.txt" in start["error"]:
-        message = (f"the robots.txt of {start_url} forbids crawling it; for a site you own (e.g. staging) "
-                   f"pass --ignore-robots.")
-    elif start["error"] and start["status"] is None:
-        message = f"cannot reach {start_url}: {start['error']}."
-    elif start["status"] is not None and start["status"] >= 400:
-        message = f"the start page {start_url} answered HTTP {start['status']}, so there is nothing to audit."
-    elif start["error"]:
-        message = f"the start page {start_url} {start['error']}."
-    elif not _is_html_type(start["content_type"]) or not any(
-        p["status"] and 200 <= p["status"] < 300 and _is_html_type(p["content_type"]) for p in pages
-    ):
-        kind = start["content_type"].split(";")[0] or "of an unknown type"
-        message = f"the start page {start_url} is not an HTML page (it is {kind}), so there is nothing to audit."
-    if message:
-        store.finish_run(run_id, "failed")
-        store.close()
-        raise UserError(message)
-
-
-def _load_traffic(path: str | None) -> Any:
-    """The --traffic CSV, read before crawling so a bad file fails fast; None without the option."""
-    if not path:
-        return None
-    from reports.traffic import TrafficError, load
-
-    try:
-        return load(path)
-    except TrafficError as exc:
-        raise UserError(str(exc)) from None
-
-
-def _build_report(run: dict, pages: list, findings: list, store: Any = None, traffic: Any = None) -> Any:
-    """The run's Report (with its low-bandwidth section when the store has one). Built one part at a time, each
-    part's inputs dropped before the next is loaded: the resource rows before the report is built, the previous
-    run (for the trend) as soon as the report has compared with it."""
-    from reports.aggregate import build_report
-    from reports.history import previous_run
-
-    bandwidth = None
-    if store is not None and run.get("id") is not None:
-        from reports.bandwidth import build_bandwidth
-
-        bandwidth = build_bandwidth(run, pages, store.load_resources(run["id"]), findings)
-    previous = (lambda: previous_run(store, run)) if store is not None else None
-    report = build_report(run, pages, findings, traffic=traffic, previous=previous)
-    if store is not None and run.get("id") is not None:
-        report.bandwidth = bandwidth
-    return report
-
-
-def _release_memory() -> None:
-    """Collect garbage and hand the freed heap back to the system (glibc's malloc keeps it otherwise: ~70 MB after
-    a 1,000-page crawl), so building and writing a large report reuses it instead of growing the process."""
-    import gc
-
-    gc.collect()
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
-        pass
-
-
-def _write_reports(report: Any, out_dir: str, formats: list[str] | None) -> dict[str, str]:
-    from reports.writers import write_all
-
-    try:
-        os.makedirs(out_dir, exist_ok=True)
-        return {k: os.path.abspath(v) for k, v in write_all(report, out_dir, tuple(formats or ("html", "json"))).items()}
-    except OSError as exc:
-        raise UserError(f"cannot write the report to {out_dir}: {exc.strerror or exc}.") from None
-
-
-# --- gates ----------------------------------------------------------------------------------------------------
-
-SCORE_STAT = "report/impact_score"  # in the run's stats: what `history` shows as the score
-
-
-def _gate_policy(args: argparse.Namespace) -> Any:
-    """The gates of --fail-on, --max-score, --fail-on-budget and --baseline (read and checked here)."""
-    from audits.model import Severity
-    from reports import baseline as bl
-    from reports.gates import Policy
-
-    base = None
-    path = getattr(args, "baseline", None)
-    if path:
-        try:
-            base = bl.load(path, missing_ok=True)
-        except bl.BaselineError as exc:
-            raise UserError(str(exc)) from None
-    url = getattr(args, "report_url", None)
-    if url:
-        from reports.aggregate import http_url
-
-        if http_url(url) is None:
-            raise UserError(f"--report-url {url!r} is not an http(s) URL.")
-    fail_on = getattr(args, "fail_on", None)
-    return Policy(fail_on=Severity(fail_on) if fail_on else None, max_score=getattr(args, "max_score", None),
-                  fail_on_budget=bool(getattr(args, "fail_on_budget", False)), baseline=base)
-
-
-def _apply_gate(report: Any, policy: Any, args: argparse.Namespace) -> Any:
-    from reports import gates
-    from reports.writers.markdown import ci_report_url
-
-    result = gates.evaluate(report, policy, getattr(args, "report_url", None) or ci_report_url())
-    gates.attach(report, result)
-    return result
-
-
-def _record_score(store: Any, run_id: int, gate: Any) -> None:
-    """Keep the run's impact score in its stats, so `history` lists it without rebuilding every report."""
-    import json
-
-    try:
-        stats = dict((store.get_run(run_id) or {}).get("stats") or {})
-        stats[SCORE_STAT] = round(gate.score, 6)
-        store.conn.execute("UPDATE runs SET stats = ? WHERE id = ?",
-                           (json.dumps(stats, default=str, sort_keys=True), run_id))
-    except Exception as exc:  # noqa: BLE001 - the history column is a convenience: never fail a run for it
-        print(f"empathy-audit: could not record the impact score of run {run_id}: {exc}", file=sys.stderr)
+# --- crawl, demo, report ---------------------------------------------------------------------------------------
 
 
 def _print_gate(gate: Any, reports: dict[str, str], quiet: bool) -> None:
     """stderr: warnings, one line per fix that failed the gate, the verdict. stdout: baseline entries gone."""
-    from crawler.secrets import mask
-
     if gate is None:
         return
     for w in gate.warnings:
@@ -722,7 +393,13 @@ def _print_gate(gate: Any, reports: dict[str, str], quiet: bool) -> None:
             print(mask(f"baseline gone: {e.fingerprint} {e.heading}"))
 
 
+def _print_warnings(warnings: list[str]) -> None:
+    for w in warnings:
+        print(w, file=sys.stderr)
+
+
 def _print_result(result: CrawlResult, quiet: bool) -> None:
+    _print_warnings(result.warnings)
     if not quiet:
         rate = result.pages / result.seconds if result.seconds > 0 else 0.0
         state = "" if result.status == "finished" else f" ({result.status}: partial results)"
@@ -744,124 +421,51 @@ def _exit_code(result: CrawlResult) -> int:
     return EXIT_OK
 
 
+def _crawl(url: str, args: argparse.Namespace) -> int:
+    opts = _options(CrawlOptions, args)
+
+    def announce(start_url: str, run_id: int) -> None:
+        if not opts.quiet:
+            print(f"Crawling {start_url} (run {run_id}; at most {opts.max_pages} pages)...", file=sys.stderr)
+
+    result = run.crawl(url, opts, on_start=announce)
+    _print_result(result, opts.quiet)
+    return _exit_code(result)
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
     if not args.url:
         raise UserError("no start URL: pass it (empathy-audit crawl https://www.example.com/) or set url in "
                         "empathy-audit.toml.")
-    result = run_crawl(args.url, args)
-    _print_result(result, args.quiet)
-    return _exit_code(result)
+    return _crawl(args.url, args)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from crawler.devserver import DEMO_SITE, serve
-
-    ports = [args.port] if args.port is not None else [DEMO_PORT, 0]
-    for port in ports:
-        try:
-            server_cm = serve(DEMO_SITE, port=port)
-            server = server_cm.__enter__()
-            break
-        except OSError as exc:
-            if port == ports[-1]:
-                raise UserError(f"cannot serve the demo site on 127.0.0.1:{port}: {exc.strerror or exc}.") from None
-    try:
+    with run.demo_site(args.port) as server:
         if not args.quiet:
             print(f"Serving the bundled demo site at {server.base_url}/", file=sys.stderr)
-        result = run_crawl(server.base_url + "/", args)
-    finally:
-        server_cm.__exit__(None, None, None)
-    _print_result(result, args.quiet)
-    return _exit_code(result)
+        return _crawl(server.base_url + "/", args)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    store = _open_store(args.db)
-    ids = store.run_ids()
-    if not ids:
-        raise UserError(f"the history database {args.db} holds no runs yet.")
-    if args.run == "latest":
-        run_id = ids[-1]
-    else:
-        try:
-            run_id = int(args.run)
-        except ValueError:
-            raise UserError(f"{args.run!r} is not a run id: give a number or 'latest'.") from None
-        if run_id not in ids:
-            raise UserError(f"there is no run {run_id} in {args.db} (runs {ids[0]} to {ids[-1]} exist).")
-    traffic = _load_traffic(getattr(args, "traffic", None))
-    policy = _gate_policy(args)
-    run, pages, findings = store.load_run(run_id)
-    report = _build_report(run, pages, findings, store=store, traffic=traffic)
-    del pages, findings  # the report holds what it needs: the raw rows go before the reports are written
-    _release_memory()
-    gate = _apply_gate(report, policy, args)
-    written = _write_reports(report, args.out, args.format)
-    _record_score(store, run_id, gate)
-    store.close()
-    for path in written.values():
+    result = run.report(args.run, _options(ReportOptions, args))
+    _print_warnings(result.warnings)
+    for path in result.reports.values():
         print(path)
-    _print_gate(gate, written, quiet=False)
-    return EXIT_GATE if gate.active and not gate.passed else EXIT_OK
+    _print_gate(result.gate, result.reports, quiet=False)
+    return EXIT_GATE if result.gate.active and not result.gate.passed else EXIT_OK
 
 
 # --- baseline ------------------------------------------------------------------------------------------------
 
 
-def _baseline_run(store: Any, args: argparse.Namespace) -> int:
-    """The run `baseline save|prune` reads: --run ID, or the newest finished run (of --site / the config's url)."""
-    from crawler.urls import origin_of
-
-    ids = store.run_ids()
-    if not ids:
-        raise UserError(f"the history database {args.db} holds no runs yet: run 'empathy-audit crawl' first.")
-    if args.run != "latest":
-        try:
-            run_id = int(args.run)
-        except ValueError:
-            raise UserError(f"{args.run!r} is not a run id: give a number or 'latest'.") from None
-        if run_id not in ids:
-            raise UserError(f"there is no run {run_id} in {args.db} (runs {ids[0]} to {ids[-1]} exist).")
-        return run_id
-    site = _site_arg(args.url)
-    for rid in reversed(ids):
-        run = store.get_run(rid) or {}
-        if run.get("status") != "finished":
-            continue
-        if site and site not in (run.get("site"), origin_of(run.get("start_url") or "")):
-            continue
-        return rid
-    raise UserError(f"there is no finished run{' of ' + site if site else ''} in {args.db}: a baseline is saved "
-                    f"from a complete crawl (or pass --run ID).")
-
-
 def cmd_baseline(args: argparse.Namespace) -> int:
-    from reports import baseline as bl
-
-    path = args.baseline or DEFAULT_BASELINE
-    try:
-        previous = bl.load(path, missing_ok=args.baseline_action == "save")
-    except bl.BaselineError as exc:
-        raise UserError(str(exc)) from None
-    store = _open_store(args.db)
-    try:
-        run_id = _baseline_run(store, args)
-        run, pages, findings = store.load_run(run_id)
-        report = _build_report(run, pages, findings)
-    finally:
-        store.close()
-    if args.baseline_action == "save":
-        change = bl.from_report(report, previous)
-    else:
-        change = bl.prune(report, previous)
-    try:
-        change.baseline.save(path)
-    except bl.BaselineError as exc:
-        raise UserError(str(exc)) from None
-    status = "" if report.run.status == "finished" else f" ({report.run.status}: pages are missing)"
+    result = run.baseline(args.baseline_action, args.baseline, args.db, args.run, args.url)
+    change = result.change
+    status = "" if result.status == "finished" else f" ({result.status}: pages are missing)"
     n = len(change.baseline.entries)
-    print(f"{path}: {n} accepted fix{'es' if n != 1 else ''} from run "
-          f"{run_id}{status}; {len(change.added)} added, {len(change.removed)} removed.", file=sys.stderr)
+    print(f"{result.path}: {n} accepted fix{'es' if n != 1 else ''} from run "
+          f"{result.run_id}{status}; {len(change.added)} added, {len(change.removed)} removed.", file=sys.stderr)
     for fp in change.added:
         print(f"added {fp}")
     for fp in change.removed:
@@ -869,15 +473,15 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_checks(args: argparse.Namespace) -> int:
-    from audits.registry import get, select
+# --- checks --------------------------------------------------------------------------------------------------
 
+
+def cmd_checks(args: argparse.Namespace) -> int:
     words = list(args.explain)
     if words and words[0] in ("list", "explain"):
         words = words[1:]  # `checks list`, `checks explain ID` and `checks ID` all work
-    args.explain = words
-    if args.explain:
-        for check_id in args.explain:
+    if words:
+        for check_id in words:
             chk = get(check_id)
             if chk is None:
                 raise UserError(f"there is no check {check_id!r}: 'empathy-audit checks' lists them.")

@@ -1,0 +1,534 @@
+"""One audit run, once: crawl -> store -> report -> gate, for `crawl`, `demo`, `report`, `history` and `baseline`."""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from audits.model import Outcome, Severity
+from crawler import settings as defaults
+from crawler.auth import AuthError, AuthSession, StagingAccess
+from crawler.devserver import DEMO_SITE, SiteServer, serve
+from crawler.secrets import install_log_masking
+from crawler.spiders.site import SiteSpider
+from crawler.storage_pipeline import audit_settings, versions
+from crawler.store import (
+    FindingRecord,
+    PageRecord,
+    RunRecord,
+    Store,
+    StoreError,
+    open_store,
+)
+from crawler.urls import BadURL, origin_of, validate_start_url
+from reports import baseline as bl
+from reports import gates
+from reports.aggregate import build_report, http_url
+from reports.bandwidth import build_bandwidth
+from reports.history import previous_run
+from reports.model import Report
+from reports.traffic import Traffic, TrafficError
+from reports.traffic import load as load_traffic
+from reports.writers import write_all
+from reports.writers.markdown import ci_report_url
+
+EXIT_OK = 0
+EXIT_GATE = 1  # reserved for CI gates (--fail-on): the audit ran and found what the gate forbids
+EXIT_USAGE = 2  # bad arguments, or the site could not be crawled at all
+EXIT_INTERRUPTED = 130  # Ctrl-C: what was audited is kept and reported
+
+DEMO_PORT = 8765  # the demo site's usual address, so the history compares one demo run with the next
+DEFAULT_BASELINE = ".empathy-audit-baseline.json"
+DEFAULT_FORMATS = ("html", "json")
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+SCORE_STAT = "report/impact_score"  # in the run's stats: what `history` shows as the score
+BROWSER_PIPELINE = "crawler.browser_pipeline.BrowserAuditPipeline"
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one sentence, never as a traceback."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# --- options: what the CLI fills in (defaults from crawler/settings.py) ----------------------------------------
+
+
+@dataclass
+class ReportOptions:
+    """Where the report of a run goes and what it gates on."""
+
+    db: str = defaults.AUDIT_DB
+    out: str = defaults.AUDIT_OUT_DIR
+    format: list[str] | None = None  # report formats (None: html and json)
+    traffic: str | None = None  # CSV of url,visits
+    fail_on: str | None = None  # a Severity value
+    max_score: float | None = None
+    fail_on_budget: bool = False
+    baseline: str | None = None  # baseline file: gates apply only to fixes not in it
+    report_url: str | None = None
+
+
+@dataclass
+class CrawlOptions(ReportOptions):
+    """Everything a crawl is told; field names are the CLI's option names (--no-browser: no_browser)."""
+
+    max_pages: int = defaults.AUDIT_MAX_PAGES
+    max_depth: int = defaults.AUDIT_MAX_DEPTH
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    ignore_robots: bool = False
+    no_sitemaps: bool = False
+    concurrency: int = defaults.CONCURRENT_REQUESTS_PER_DOMAIN
+    timeout: int = defaults.DOWNLOAD_TIMEOUT
+    max_time: int = defaults.CLOSESPIDER_TIMEOUT
+    user_agent: str | None = None
+    browsers: int | None = None  # None: crawler.settings.default_browsers()
+    no_browser: bool = False
+    browser_arg: list[str] = field(default_factory=list)
+    webdriver_url: str | None = None
+    standard: str = defaults.AUDIT_STANDARD
+    best_practices: bool = False
+    no_screenshots: bool = False
+    no_keyboard: bool = False
+    no_render_checks: bool = False
+    try_forms: bool = False
+    sample: str | int = defaults.AUDIT_SAMPLE
+    no_media: bool = False
+    page_weight_budget: int = defaults.AUDIT_PAGE_WEIGHT_BUDGET
+    # staging access (crawler.auth.StagingAccess.from_args reads these names)
+    basic_auth: str | None = None
+    header: list[str] = field(default_factory=list)
+    cookie: list[str] = field(default_factory=list)
+    login_url: str | None = None
+    login_field: list[str] = field(default_factory=list)
+    login_form: str | None = None
+    login_hook: str | None = None
+    insecure: bool = False
+    config_secrets: set[str] = field(default_factory=set)  # values that came from ${VAR}: never written anywhere
+    quiet: bool = False
+    verbose: bool = False
+
+
+@dataclass
+class CrawlResult:
+    run_id: int
+    status: str  # finished | interrupted | failed
+    pages: int
+    audited: int
+    seconds: float
+    reports: dict[str, str]
+    problems: int = 0
+    gate: gates.GateResult | None = None
+    warnings: list[str] = field(default_factory=list)  # printed before the result: the run itself went on
+
+
+@dataclass
+class ReportResult:
+    reports: dict[str, str]
+    gate: gates.GateResult
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BaselineResult:
+    path: str
+    change: bl.Change
+    run_id: int
+    status: str  # of the run the baseline was read from
+
+
+# --- the crawl -------------------------------------------------------------------------------------------------
+
+
+def find_chromium() -> tuple[str | None, str | None]:
+    chromium = next((p for p in map(shutil.which, CHROMIUM_CANDIDATES) if p), None)
+    driver = shutil.which("chromedriver")
+    return chromium, driver
+
+
+def browser_count(opts: CrawlOptions) -> int:
+    if opts.no_browser:
+        return 0
+    if opts.browsers is not None:
+        return opts.browsers
+    return defaults.default_browsers()
+
+
+def scrapy_settings(opts: CrawlOptions) -> dict[str, Any]:
+    """Options -> Scrapy settings (the AUDIT_* ones and Scrapy's own)."""
+    settings: dict[str, Any] = {
+        "AUDIT_DB": opts.db,
+        "AUDIT_OUT_DIR": os.path.abspath(opts.out),
+        "AUDIT_MAX_PAGES": opts.max_pages,
+        "AUDIT_MAX_DEPTH": opts.max_depth,
+        "AUDIT_INCLUDE": list(opts.include),
+        "AUDIT_EXCLUDE": list(opts.exclude),
+        "AUDIT_SITEMAPS": not opts.no_sitemaps,
+        "ROBOTSTXT_OBEY": not opts.ignore_robots,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": opts.concurrency,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(opts.concurrency),
+        "DOWNLOAD_TIMEOUT": opts.timeout,
+        "CLOSESPIDER_TIMEOUT": opts.max_time,
+        "AUDIT_BROWSERS": browser_count(opts),
+        "AUDIT_BROWSER_ARGS": list(opts.browser_arg),
+        "AUDIT_WEBDRIVER_URL": opts.webdriver_url,
+        "AUDIT_STANDARD": opts.standard,
+        "AUDIT_BEST_PRACTICES": opts.best_practices,
+        "AUDIT_SCREENSHOTS": not opts.no_screenshots,
+        "AUDIT_PAGE_TIMEOUT": max(10, opts.timeout),
+        "AUDIT_PAGE_WEIGHT_BUDGET": opts.page_weight_budget,
+        "AUDIT_MEDIA": not opts.no_media,
+        "AUDIT_PROBES": [p for p, off in (("render", opts.no_render_checks), ("keyboard", opts.no_keyboard)) if not off],
+        "AUDIT_TRY_FORMS": opts.try_forms,
+        "AUDIT_SAMPLE": opts.sample,
+        "AUDIT_INSECURE": bool(opts.insecure),
+        "AUDIT_PROGRESS": not opts.quiet,
+    }
+    if os.environ.get("EMPATHY_AUDIT_PROGRESS_INTERVAL"):
+        settings["AUDIT_PROGRESS_INTERVAL"] = float(os.environ["EMPATHY_AUDIT_PROGRESS_INTERVAL"])
+    if opts.user_agent:
+        settings["USER_AGENT"] = opts.user_agent
+    if opts.verbose:
+        settings["LOG_LEVEL"] = "INFO"
+    return settings
+
+
+def _staging_session(opts: CrawlOptions, start_url: str) -> AuthSession | None:
+    """The AuthSession for --basic-auth/--header/--cookie/--login-*/--insecure, or None when none is given."""
+    try:
+        access = StagingAccess.from_args(opts, start_url, opts.config_secrets)
+    except AuthError as exc:
+        raise UserError(str(exc)) from None
+    return AuthSession(access) if access.active else None
+
+
+def _check_browser_available(opts: CrawlOptions, n: int) -> None:
+    if n == 0 or opts.webdriver_url:
+        return
+    chromium, driver = find_chromium()
+    if not chromium or not driver:
+        raise UserError(
+            "browser audits need Chromium and ChromeDriver (Debian/Ubuntu: 'apt-get install chromium "
+            "chromium-driver'); install them, or pass --no-browser for static checks only."
+        )
+
+
+def crawl(url: str, opts: CrawlOptions, on_start: Callable[[str, int], None] | None = None) -> CrawlResult:
+    """Crawl and audit `url` in this process, store the run, write the reports, apply the gates.
+
+    Everything the user can get wrong (the URL, --traffic, the baseline, credentials, Chromium) is checked before
+    anything is fetched. `on_start(start_url, run_id)` is called just before the crawl begins.
+    """
+    try:
+        start_url = validate_start_url(url)
+    except BadURL as exc:
+        raise UserError(str(exc)) from None
+    traffic = _load_traffic(opts.traffic)
+    policy = _gate_policy(opts)  # a bad baseline file stops here, before anything is crawled
+    install_log_masking()
+    overrides = scrapy_settings(opts)
+    _check_browser_available(opts, overrides["AUDIT_BROWSERS"])
+    session = _staging_session(opts, start_url)
+    if session is not None:
+        overrides["AUDIT_AUTH"] = session  # shared by the middleware (login, headers) and the browsers
+        overrides["AUDIT_AUTH_SUMMARY"] = json.dumps(session.access.summary(), sort_keys=True)
+        if session.access.sends_credentials and not session.access.insecure:
+            overrides["DOWNLOAD_VERIFY_CERTIFICATES"] = True  # no password to a server we cannot verify
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.update(overrides, priority="cmdline")
+    pipelines = dict(settings.getdict("ITEM_PIPELINES"))
+    if overrides["AUDIT_BROWSERS"] > 0:
+        pipelines[BROWSER_PIPELINE] = 300
+    settings.set("ITEM_PIPELINES", pipelines, priority="cmdline")
+
+    store = _open_store(opts.db, must_exist=False)
+    run_id = store.start_run(origin_of(start_url), start_url, {}, versions())
+    settings.set("AUDIT_RUN_ID", run_id, priority="cmdline")
+    store.set_run_settings(run_id, audit_settings(settings))
+    settings.set("AUDIT_STORE", store, priority="cmdline")  # the crawl's components write through this one store
+    if on_start is not None:
+        on_start(start_url, run_id)
+    started = time.monotonic()
+    settings.set("LOG_INSTALL_ROOT_HANDLER", bool(opts.verbose), priority="cmdline")
+    process = CrawlerProcess(settings)
+    process.crawl(SiteSpider, url=start_url)
+    process.start()  # blocks until the crawl ends; Ctrl-C stops it gracefully (spider closes as "shutdown")
+    seconds = time.monotonic() - started
+    del process
+    release_memory()  # the crawl's garbage, before the whole run is loaded for the report
+
+    stored = store.get_run(run_id)
+    if stored is not None and stored.status == "running":  # forced stop (second Ctrl-C) before the spider could close
+        store.finish_run(run_id, "interrupted")
+    if session is not None and session.login_error:
+        store.finish_run(run_id, "failed")
+        store.close()
+        raise UserError(session.login_error)
+    run, pages, findings = store.load_run(run_id)
+    _raise_for_start_page(start_url, pages, store, run_id)
+    n_pages = len(pages)
+    audited = sum(1 for p in pages if _is_audited(p))
+    problems = len({f.check_id for f in findings if f.outcome == Outcome.FAIL})
+    report = _build_report(run, pages, findings, store=store, traffic=traffic)
+    del pages, findings  # the report holds what it needs: the raw rows go before the reports are written
+    release_memory()
+    gate, written, warnings = _gate_and_write(report, policy, opts, store, run_id)
+    store.close()
+    return CrawlResult(run_id, run.status, n_pages, audited, seconds, written, problems, gate, warnings)
+
+
+@contextmanager
+def demo_site(port: int | None) -> Iterator[SiteServer]:
+    """The bundled demo site on 127.0.0.1: on `port`, else DEMO_PORT when free (so runs compare), else any port."""
+    ports = [port] if port is not None else [DEMO_PORT, 0]
+    for p in ports:
+        try:
+            server_cm = serve(DEMO_SITE, port=p)
+            server = server_cm.__enter__()
+            break
+        except OSError as exc:
+            if p == ports[-1]:
+                raise UserError(f"cannot serve the demo site on 127.0.0.1:{p}: {exc.strerror or exc}.") from None
+    try:
+        yield server
+    finally:
+        server_cm.__exit__(None, None, None)
+
+
+def _is_html_type(ct: str | None) -> bool:
+    return (ct or "").split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml", "")
+
+
+def _is_audited(page: PageRecord) -> bool:
+    """An HTML page that answered 2xx: what the checks ran on."""
+    return page.status is not None and 200 <= page.status < 300 and _is_html_type(page.content_type)
+
+
+def _raise_for_start_page(start_url: str, pages: list[PageRecord], store: Store, run_id: int) -> None:
+    """One clear sentence when the site could not be crawled at all."""
+    start = next((p for p in pages if p.found_via == "start"), None)
+    message = None
+    if start is None:
+        message = f"{start_url} was not crawled (the crawl stopped before the start page was fetched)."
+    elif start.error and "robots.txt" in start.error:
+        message = (f"the robots.txt of {start_url} forbids crawling it; for a site you own (e.g. staging) "
+                   f"pass --ignore-robots.")
+    elif start.error and start.status is None:
+        message = f"cannot reach {start_url}: {start.error}."
+    elif start.status is not None and start.status >= 400:
+        message = f"the start page {start_url} answered HTTP {start.status}, so there is nothing to audit."
+    elif start.error:
+        message = f"the start page {start_url} {start.error}."
+    elif not _is_html_type(start.content_type) or not any(_is_audited(p) for p in pages):
+        kind = (start.content_type or "").split(";")[0] or "of an unknown type"
+        message = f"the start page {start_url} is not an HTML page (it is {kind}), so there is nothing to audit."
+    if message:
+        store.finish_run(run_id, "failed")
+        store.close()
+        raise UserError(message)
+
+
+def release_memory() -> None:
+    """Collect garbage and hand the freed heap back to the system (glibc's malloc keeps it otherwise: ~70 MB after
+    a 1,000-page crawl), so building and writing a large report reuses it instead of growing the process."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
+        pass
+
+
+# --- the report of a stored run ---------------------------------------------------------------------------------
+
+
+def _open_store(db: str, must_exist: bool = True) -> Store:
+    """The run history `db` names (a path or a database URL), opened once for the whole run."""
+    if must_exist and "://" not in db and not os.path.exists(db):
+        raise UserError(f"there is no history database at {db}: run 'empathy-audit crawl URL' first.")
+    try:
+        return open_store(db)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _run_id(store: Store, ref: str, db: str, empty: str) -> int | None:
+    """The run `ref` names ('latest' or an id); None for 'latest', which each caller resolves its own way."""
+    ids = store.run_ids()
+    if not ids:
+        raise UserError(f"the history database {db} holds no runs yet{empty}.")
+    if ref == "latest":
+        return None
+    try:
+        run_id = int(ref)
+    except ValueError:
+        raise UserError(f"{ref!r} is not a run id: give a number or 'latest'.") from None
+    if run_id not in ids:
+        raise UserError(f"there is no run {run_id} in {db} (runs {ids[0]} to {ids[-1]} exist).")
+    return run_id
+
+
+def report(ref: str, opts: ReportOptions) -> ReportResult:
+    """Write the report of stored run `ref` ('latest' or an id) again, without crawling, and apply the gates."""
+    store = _open_store(opts.db)
+    run_id = _run_id(store, ref, opts.db, "")
+    if run_id is None:
+        run_id = store.run_ids()[-1]
+    traffic = _load_traffic(opts.traffic)
+    policy = _gate_policy(opts)
+    run, pages, findings = store.load_run(run_id)
+    built = _build_report(run, pages, findings, store=store, traffic=traffic)
+    del pages, findings  # the report holds what it needs: the raw rows go before the reports are written
+    release_memory()
+    gate, written, warnings = _gate_and_write(built, policy, opts, store, run_id)
+    store.close()
+    return ReportResult(written, gate, warnings)
+
+
+def _load_traffic(path: str | None) -> Traffic | None:
+    """The --traffic CSV, read before crawling so a bad file fails fast; None without the option."""
+    if not path:
+        return None
+    try:
+        return load_traffic(path)
+    except TrafficError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _build_report(run: RunRecord, pages: list[PageRecord], findings: list[FindingRecord], store: Store | None = None,
+                  traffic: Traffic | None = None) -> Report:
+    """The run's Report (with its low-bandwidth section when the store has one). Built one part at a time, each
+    part's inputs dropped before the next is loaded: the resource rows before the report is built, the previous
+    run (for the trend) as soon as the report has compared with it."""
+    bandwidth = None
+    if store is not None and run.id is not None:
+        bandwidth = build_bandwidth(run, pages, store.load_resources(run.id), findings)
+    previous = (lambda: previous_run(store, run)) if store is not None else None
+    built = build_report(run, pages, findings, traffic=traffic, previous=previous)  # type: ignore[arg-type]
+    if store is not None and run.id is not None:
+        built.bandwidth = bandwidth
+    return built
+
+
+def _write_reports(built: Report, out_dir: str, formats: list[str] | None) -> dict[str, str]:
+    try:
+        os.makedirs(out_dir, exist_ok=True)
+        return {k: os.path.abspath(v) for k, v in write_all(built, out_dir, tuple(formats or DEFAULT_FORMATS)).items()}
+    except OSError as exc:
+        raise UserError(f"cannot write the report to {out_dir}: {exc.strerror or exc}.") from None
+
+
+def _gate_and_write(built: Report, policy: gates.Policy, opts: ReportOptions, store: Store,
+                    run_id: int) -> tuple[gates.GateResult, dict[str, str], list[str]]:
+    """The report stage every run ends with: gate, write the formats, record the impact score."""
+    gate = gates.evaluate(built, policy, opts.report_url or ci_report_url())
+    gates.attach(built, gate)
+    written = _write_reports(built, opts.out, opts.format)
+    return gate, written, _record_score(store, run_id, gate)
+
+
+# --- gates ----------------------------------------------------------------------------------------------------
+
+
+def _gate_policy(opts: ReportOptions) -> gates.Policy:
+    """The gates of --fail-on, --max-score, --fail-on-budget and --baseline (read and checked here)."""
+    base = None
+    if opts.baseline:
+        try:
+            base = bl.load(opts.baseline, missing_ok=True)
+        except bl.BaselineError as exc:
+            raise UserError(str(exc)) from None
+    if opts.report_url and http_url(opts.report_url) is None:
+        raise UserError(f"--report-url {opts.report_url!r} is not an http(s) URL.")
+    return gates.Policy(fail_on=Severity(opts.fail_on) if opts.fail_on else None, max_score=opts.max_score,
+                        fail_on_budget=bool(opts.fail_on_budget), baseline=base)
+
+
+def _record_score(store: Store, run_id: int, gate: gates.GateResult) -> list[str]:
+    """Keep the run's impact score in its stats, so `history` lists it without rebuilding every report."""
+    try:
+        store.set_run_stat(run_id, SCORE_STAT, round(gate.score, 6))
+    except Exception as exc:  # noqa: BLE001 - the history column is a convenience: never fail a run for it
+        return [f"empathy-audit: could not record the impact score of run {run_id}: {exc}"]
+    return []
+
+
+# --- history and baseline ---------------------------------------------------------------------------------------
+
+
+def site_of(url: str | None) -> str | None:
+    """The site (origin) a --site/--url option names, or None; a bad URL is one sentence."""
+    if not url:
+        return None
+    try:
+        return origin_of(validate_start_url(url))
+    except BadURL as exc:
+        raise UserError(str(exc)) from None
+
+
+def history(db: str, site: str | None, limit: int) -> tuple[list[dict[str, Any]], str]:
+    """(the newest runs' summaries with their recorded impact score, the database's name)."""
+    store = _open_store(db)
+    try:
+        runs = store.run_summaries(site=site, limit=limit)
+        for r in runs:  # the impact score is recorded in the run's stats when its report is written
+            stored = store.get_run(r["id"])
+            score = stored.stats.get(SCORE_STAT) if stored is not None else None
+            r["score"] = score if isinstance(score, (int, float)) and not isinstance(score, bool) else None
+    finally:
+        store.close()
+    return runs, store.path
+
+
+def _baseline_run(store: Store, ref: str, site_url: str | None, db: str) -> int:
+    """The run `baseline save|prune` reads: an id, or the newest finished run (of `site_url`'s site when given)."""
+    run_id = _run_id(store, ref, db, ": run 'empathy-audit crawl' first")
+    if run_id is not None:
+        return run_id
+    site = site_of(site_url)
+    for rid in reversed(store.run_ids()):
+        run = store.get_run(rid)
+        if run is None or run.status != "finished":
+            continue
+        if site and site not in (run.site, origin_of(run.start_url or "")):
+            continue
+        return rid
+    raise UserError(f"there is no finished run{' of ' + site if site else ''} in {db}: a baseline is saved "
+                    f"from a complete crawl (or pass --run ID).")
+
+
+def baseline(action: str, path: str | None, db: str, ref: str, site_url: str | None) -> BaselineResult:
+    """`baseline save` (accept a stored run's failing fixes) or `baseline prune` (drop the ones it found fixed)."""
+    path = path or DEFAULT_BASELINE
+    try:
+        previous = bl.load(path, missing_ok=action == "save")
+    except bl.BaselineError as exc:
+        raise UserError(str(exc)) from None
+    store = _open_store(db)
+    try:
+        run_id = _baseline_run(store, ref, site_url, db)
+        run, pages, findings = store.load_run(run_id)
+        built = _build_report(run, pages, findings)
+    finally:
+        store.close()
+    change = bl.from_report(built, previous) if action == "save" else bl.prune(built, previous)
+    try:
+        change.baseline.save(path)
+    except bl.BaselineError as exc:
+        raise UserError(str(exc)) from None
+    return BaselineResult(path, change, run_id, built.run.status)
