@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
+
+from crawler.urls import canonicalize
+from reports.fixes import url_path
 
 URL_COLUMNS = ("url", "page", "path", "page path", "pagepath", "landing page", "page location", "address")
 VISIT_COLUMNS = ("visits", "pageviews", "page views", "views", "sessions", "users", "screenpageviews", "hits")
@@ -40,14 +44,11 @@ def _number(text: str) -> float | None:
         v = float(t)
     except ValueError:
         return None
-    return v if v >= 0 and v == v and v != float("inf") else None
+    return v if v >= 0 and math.isfinite(v) else None
 
 
 def _key(url: str) -> str | None:
     """The canonical path+query of an absolute URL or a site-relative path; None when it is neither."""
-    from crawler.urls import canonicalize
-    from reports.fixes import url_path
-
     u = (url or "").strip()
     if not u:
         return None
