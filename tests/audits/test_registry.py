@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from audits.artifacts import StaticPage
 from audits.model import WCAG_SLUGS, Check, Outcome, Persona, Severity
-from audits.registry import REGISTRY, load_checks
+from audits.registry import FAMILIES, REGISTRY, load_checks
 from audits.runner import run_checks
 
 load_checks(plugins=False)  # tests never load third-party plug-ins
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixture_site" / "checks"
 CHECKS = sorted(REGISTRY.values(), key=lambda c: c.id)
 IDS = [c.id for c in CHECKS]
-STATIC = [c for c in CHECKS if c.kind == "static"]
 SECTIONS = ("What it checks:", "Who it affects:", "How to fix:", "References:")
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -26,21 +23,27 @@ def test_checks_are_registered():
     assert CHECKS, "no check registered"
 
 
-@pytest.mark.parametrize("chk", STATIC, ids=[c.id for c in STATIC])
-def test_static_check_has_fail_and_pass_fixtures(chk: Check):
-    """Every static check is proven on both sides by tests/fixture_site/checks/<id>/{fail,pass}.html."""
+@pytest.mark.parametrize("chk", CHECKS, ids=IDS)
+def test_check_has_fail_and_pass_fixtures(chk: Check):
+    """Every check of every family is proven on both sides by <its family's fixture root>/<id>/{fail,pass}.html
+    (tests/fixtures/checks for the built-in families)."""
     for kind in ("fail", "pass"):
-        path = FIXTURES / chk.id / f"{kind}.html"
+        path = FAMILIES[chk.kind].fixture_root / chk.id / f"{kind}.html"
         assert path.is_file(), f"missing fixture {path}"
         html = path.read_text("utf-8")
         assert "<html" in html.lower() and "</html>" in html.lower()
 
 
-@pytest.mark.parametrize("chk", STATIC, ids=[c.id for c in STATIC])
-def test_static_check_lives_in_a_file_named_after_it(chk: Check):
-    module = chk.func.__module__
-    if module.startswith("audits.static."):
-        assert module == "audits.static." + chk.id.replace("-", "_")
+@pytest.mark.parametrize("chk", CHECKS, ids=IDS)
+def test_check_lives_in_its_family_in_a_file_named_after_it(chk: Check):
+    family = FAMILIES[chk.kind]
+    assert chk.func.__module__ == f"{family.package}.{chk.id.replace('-', '_')}"
+
+
+def test_every_fixture_folder_belongs_to_a_check():
+    for family in FAMILIES.values():
+        for folder in family.fixture_root.iterdir():
+            assert folder.name in REGISTRY, f"{folder} is the fixture of no check"
 
 
 @pytest.mark.parametrize("chk", CHECKS, ids=IDS)

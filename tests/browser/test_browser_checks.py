@@ -1,13 +1,12 @@
 """Every browser check (audits/browser, "browser") on its fixture pages, rendered in a real Chromium.
 
-tests/fixture_site/browser_checks/<check-id>/fail.html marks what must fail with class "violation" and what must be
+tests/fixtures/checks/<check-id>/fail.html marks what must fail with class "violation" and what must be
 left to a reviewer with class "review"; pass.html is the same kind of page built right and must give nothing.
 Fixture pages are otherwise well built, so a fail page proves one check only.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -15,7 +14,7 @@ import pytest
 from audits.artifacts import StaticPage, css_path
 from audits.gather.probes import PROBES
 from audits.model import Outcome
-from audits.registry import load_checks, select
+from audits.registry import family, load_checks, select
 from crawler.browser import BrowserResult, DriverPool
 from crawler.devserver import serve
 
@@ -23,7 +22,7 @@ from .conftest import make_config
 
 load_checks(plugins=False)
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixture_site" / "browser_checks"
+FIXTURES = family("browser").fixture_root
 BROWSER_CHECKS = select("browser")
 BROWSER_IDS = [c.id for c in BROWSER_CHECKS]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
@@ -11,8 +10,9 @@ from audits.artifacts import parse_html
 from audits.media._css import parse_css
 from audits.media._inventory import css_resources, extract, inline_styles, page_shape, stylesheets
 from audits.media._model import MediaInventory, MediaResource, Measurement
+from audits.registry import family
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = family("media").fixture_root
 ORIGIN = "https://fixture.test"
 _TYPES = {".webp": "image/webp", ".avif": "image/avif", ".jpg": "image/jpeg", ".png": "image/png",
           ".gif": "image/gif", ".svg": "image/svg+xml", ".css": "text/css", ".js": "text/javascript",

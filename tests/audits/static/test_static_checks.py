@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from audits.artifacts import StaticPage, css_path
 from audits.model import Outcome
-from audits.registry import load_checks, select
+from audits.registry import family, load_checks, select
 from audits.runner import run_checks
 
 load_checks(plugins=False)  # tests never load third-party plug-ins
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixture_site" / "checks"
+FIXTURES = family("static").fixture_root
 STATIC_CHECKS = select("static")
 STATIC_IDS = [c.id for c in STATIC_CHECKS]
 
