@@ -18,8 +18,11 @@ import logging
 from typing import Any
 
 from scrapy import signals
+from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
 from scrapy.exceptions import CloseSpider, IgnoreRequest, NotConfigured
 from scrapy.http import FormRequest, Request, TextResponse
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
 
 from crawler.auth import AuthError, AuthSession, run_hook
 from crawler.secrets import mask, register_secret
@@ -41,7 +44,7 @@ class StagingAccessMiddleware:
         self.strip = {n.lower() for n in self.access.headers} | {"authorization", "cookie"}
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "StagingAccessMiddleware":
+    def from_crawler(cls, crawler: Any) -> StagingAccessMiddleware:
         session = crawler.settings.get("AUDIT_AUTH")
         if not isinstance(session, AuthSession) or not session.access.sends_credentials:
             raise NotConfigured  # no message: Scrapy would print a warning on every run without staging access
@@ -56,7 +59,7 @@ class StagingAccessMiddleware:
                 request.headers["Authorization"] = self.access.basic_header
             for name, value in self.access.headers.items():
                 request.headers[name] = value
-            return None
+            return
         if request.meta.get(LOGIN_META):
             raise IgnoreRequest(f"the login was redirected to {request.url}, off the audited site; "
                                 f"its fields are not sent there")
@@ -66,7 +69,7 @@ class StagingAccessMiddleware:
         if removed:
             self.crawler.stats.inc_value("audit/credentials_withheld")
             log.debug("withheld %s from %s (not the audited site)", b", ".join(removed).decode(), request.url)
-        return None
+        return
 
     # the login, once ------------------------------------------------------------------------------------------
     async def spider_opened(self, spider: Any = None) -> None:
@@ -77,9 +80,6 @@ class StagingAccessMiddleware:
                     for k, v in self.access.cookies.items() for h in self.access.hosts
                 ])
             if self.access.login_hook:
-                from scrapy.utils.defer import maybe_deferred_to_future
-                from twisted.internet.threads import deferToThread
-
                 cookies = await maybe_deferred_to_future(deferToThread(run_hook, self.access))
                 self._add_cookies(cookies)
             if self.access.login_url:
@@ -131,8 +131,6 @@ class StagingAccessMiddleware:
 
     # Scrapy's cookie jar -----------------------------------------------------------------------------------------
     def _jar(self) -> Any:
-        from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
-
         for mw in self.crawler.engine.downloader.middleware.middlewares:
             if isinstance(mw, CookiesMiddleware):
                 return mw.jars[None]

@@ -21,6 +21,7 @@ from typing import Any, TextIO
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from twisted.internet import task
 
 TERMINAL_INTERVAL = 0.5
 
@@ -49,7 +50,7 @@ class Progress:
         self._width = 0
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "Progress":
+    def from_crawler(cls, crawler: Any) -> Progress:
         if not crawler.settings.getbool("AUDIT_PROGRESS", False):
             raise NotConfigured  # no message: Scrapy prints one as a warning
         ext = cls(crawler)
@@ -88,8 +89,6 @@ class Progress:
 
     # output -----------------------------------------------------------------------------------------------------
     def spider_opened(self, spider: Any = None) -> None:
-        from twisted.internet import task
-
         self.started = time.monotonic()
         self._task = task.LoopingCall(self.tick)
         self._task.start(self.interval, now=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
 
@@ -11,8 +12,6 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests are never skipped in CI: a missing Chromium there must fail loudly."""
     if os.environ.get("CI"):
         return
-    import shutil
-
     if shutil.which("chromium") and shutil.which("chromedriver"):
         return
     skip = pytest.mark.skip(reason="Chromium/chromedriver not installed (make test installs them)")
