@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
 from crawler import config
+from crawler import settings as defaults
 from crawler.cli import build_parser, main
+from crawler.run import CrawlOptions, browser_count, scrapy_settings
 from tests.helpers import run_cli
 
 
@@ -146,3 +150,18 @@ def test_env_references_on_the_command_line_are_expanded(tmp_path, monkeypatch):
     assert seen["args"].basic_auth == "ci:from-the-env"
     assert "from-the-env" in seen["args"].config_secrets
     assert main(["crawl", "http://example.com/", "--basic-auth", "ci:${CLI_UNSET_PW}"]) == 2
+
+
+def test_every_default_is_the_one_in_crawler_settings():
+    """One default per setting: the parser, the run module's options and Scrapy's settings agree."""
+    args = build_parser().parse_args(["crawl"])
+    opts = CrawlOptions()
+    for f in fields(CrawlOptions):
+        if hasattr(args, f.name):
+            assert getattr(args, f.name) == getattr(opts, f.name), f.name
+    built = scrapy_settings(opts)
+    for key in ("AUDIT_MAX_PAGES", "AUDIT_MAX_DEPTH", "AUDIT_STANDARD", "AUDIT_SAMPLE", "AUDIT_PAGE_WEIGHT_BUDGET",
+                "AUDIT_BROWSERS", "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_TIMEOUT", "CLOSESPIDER_TIMEOUT"):
+        assert built[key] == getattr(defaults, key), key
+    assert browser_count(opts) == defaults.default_browsers() == min(4, max(1, os.cpu_count() or 1))
+    assert f"(default: {defaults.AUDIT_MAX_PAGES})" in build_parser()._empathy_commands["crawl"].format_help()
