@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterator
+from typing import Any
 
 from bs4 import BeautifulSoup, ResultSet, Tag
 
@@ -311,13 +311,8 @@ class StaticPage:
             message=message,
             severity=severity or Severity.MINOR,
             outcome=outcome,
-            sources=("static",),
             data={"_severity_set": severity is not None, **data} if severity is not None else dict(data),
         )
-
-
-def iter_elements(soup: BeautifulSoup, *names: str) -> Iterator[Tag]:
-    yield from soup.find_all(names)
 
 
 @dataclass

@@ -51,6 +51,5 @@ def broken_link(link: BrokenLink) -> Iterator[Finding]:
         snippet=link.snippet,
         message=f"This link leads to {link.target}, which answers {status}: visitors reach an error page.",
         severity=Severity.SERIOUS,
-        sources=("crawl",),
         data={"target": link.target, "status": link.status},
     )

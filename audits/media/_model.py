@@ -227,7 +227,6 @@ class MediaInventory:
             message=message,
             severity=severity or Severity.MINOR,
             outcome=Outcome.FAIL,
-            sources=("media",),
             data=payload,
         )
 

@@ -31,7 +31,6 @@ _TRACKING = re.compile(
     re.IGNORECASE,
 )
 _INDEX_PAGE = re.compile(r"/(index|default)\.(html?|php|aspx?)$", re.IGNORECASE)
-_PUNCT_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 _NON_WORD = re.compile(r"[\W_]+")
 
 #: Elements that give a link the "programmatically determined link context" of WCAG 2.4.4 (techniques H77, H78,
@@ -199,6 +198,3 @@ def form_owner(el: Tag) -> Tag | None:
         return target if target is not None and target.name == "form" else None
     return el.find_parent("form")
 
-
-def strip_edges(text: str) -> str:
-    return _PUNCT_EDGES.sub("", text)
