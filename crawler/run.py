@@ -9,7 +9,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -271,7 +271,7 @@ def crawl(url: str, opts: CrawlOptions, on_start: Callable[[str, int], None] | N
     process.start()  # blocks until the crawl ends; Ctrl-C stops it gracefully (spider closes as "shutdown")
     seconds = time.monotonic() - started
     del process
-    release_memory()  # the crawl's garbage, before the whole run is loaded for the report
+    _release_memory()  # the crawl's garbage, before the whole run is loaded for the report
 
     stored = store.get_run(run_id)
     if stored is not None and stored.status == "running":  # forced stop (second Ctrl-C) before the spider could close
@@ -285,10 +285,10 @@ def crawl(url: str, opts: CrawlOptions, on_start: Callable[[str, int], None] | N
     n_pages = len(pages)
     audited = sum(1 for p in pages if _is_audited(p))
     problems = len({f.check_id for f in findings if f.outcome == Outcome.FAIL})
-    report = _build_report(run, pages, findings, store=store, traffic=traffic)
+    built = _build_report(run, pages, findings, store=store, traffic=traffic)
     del pages, findings  # the report holds what it needs: the raw rows go before the reports are written
-    release_memory()
-    gate, written, warnings = _gate_and_write(report, policy, opts, store, run_id)
+    _release_memory()
+    gate, written, warnings = _gate_and_write(built, policy, opts, store, run_id)
     store.close()
     return CrawlResult(run_id, run.status, n_pages, audited, seconds, written, problems, gate, warnings)
 
@@ -297,18 +297,15 @@ def crawl(url: str, opts: CrawlOptions, on_start: Callable[[str, int], None] | N
 def demo_site(port: int | None) -> Iterator[SiteServer]:
     """The bundled demo site on 127.0.0.1: on `port`, else DEMO_PORT when free (so runs compare), else any port."""
     ports = [port] if port is not None else [DEMO_PORT, 0]
-    for p in ports:
-        try:
-            server_cm = serve(DEMO_SITE, port=p)
-            server = server_cm.__enter__()
-            break
-        except OSError as exc:
-            if p == ports[-1]:
-                raise UserError(f"cannot serve the demo site on 127.0.0.1:{p}: {exc.strerror or exc}.") from None
-    try:
+    with ExitStack() as stack:
+        for p in ports:
+            try:
+                server = stack.enter_context(serve(DEMO_SITE, port=p))
+                break
+            except OSError as exc:
+                if p == ports[-1]:
+                    raise UserError(f"cannot serve the demo site on 127.0.0.1:{p}: {exc.strerror or exc}.") from None
         yield server
-    finally:
-        server_cm.__exit__(None, None, None)
 
 
 def _is_html_type(ct: str | None) -> bool:
@@ -344,7 +341,7 @@ def _raise_for_start_page(start_url: str, pages: list[PageRecord], store: Store,
         raise UserError(message)
 
 
-def release_memory() -> None:
+def _release_memory() -> None:
     """Collect garbage and hand the freed heap back to the system (glibc's malloc keeps it otherwise: ~70 MB after
     a 1,000-page crawl), so building and writing a large report reuses it instead of growing the process."""
     gc.collect()
@@ -394,7 +391,7 @@ def report(ref: str, opts: ReportOptions) -> ReportResult:
     run, pages, findings = store.load_run(run_id)
     built = _build_report(run, pages, findings, store=store, traffic=traffic)
     del pages, findings  # the report holds what it needs: the raw rows go before the reports are written
-    release_memory()
+    _release_memory()
     gate, written, warnings = _gate_and_write(built, policy, opts, store, run_id)
     store.close()
     return ReportResult(written, gate, warnings)
