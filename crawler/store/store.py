@@ -81,6 +81,16 @@ class Store:
             raise self.backend.open_error(exc) from None
         self._reader = self.engine.execution_options(readonly=True)
         self._statements: dict[str, Any] = {}
+        self._compiled: dict[tuple[int, tuple[str, ...]], tuple[str, tuple[str, ...] | None, Any]] = {}  # _bulk's SQL, keeping stmt alive
+        self._insert: dict[str, Any] = {t.name: t.insert() for t in (findings, link_referrers)}
+        # settle_links runs once a page: its statements are built once (bound parameters, IN lists expanding).
+        t, r = link_targets.c, link_referrers.c
+        run, urls = sa.bindparam("run"), sa.bindparam("urls", expanding=True)
+        self._known = sa.select(t.url, t.status, t.broken).where(t.run_id == run, t.url.in_(urls))
+        self._waiting = (sa.select(r.target, sa.func.count()).where(r.run_id == run, r.target.in_(urls))
+                         .group_by(r.target))
+        self._settled = (link_referrers.delete().where(r.run_id == run, r.target == sa.bindparam("own"))
+                         .returning(r.id, r.page_url, r.selector, r.snippet))
 
     def _dispose(self) -> None:
         engine = getattr(self, "engine", None)
@@ -113,6 +123,20 @@ class Store:
                 set_={c.name: ins.excluded[c.name] for c in table.c if c.name not in key and c.name != "id"},
             )
         return stmt
+
+    def _bulk(self, conn: sa.Connection, stmt: Any, rows: list[dict[str, Any]]) -> None:
+        """Execute `stmt` for many rows with the driver's executemany, compiled once: per-row parameter handling in
+        SQLAlchemy costs more than the insert itself on the hot paths (a page's findings and links)."""
+        if not rows:
+            return
+        columns = tuple(rows[0])
+        key = (id(stmt), columns)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            c = stmt.compile(dialect=self.engine.dialect, column_keys=list(columns))
+            compiled = self._compiled[key] = (str(c), tuple(c.positiontup) if c.positional else None, stmt)
+        sql, order, _ = compiled
+        conn.exec_driver_sql(sql, [tuple(r[k] for k in order) for r in rows] if order else rows)
 
     def _insert_ignore(self, table: sa.Table) -> Any:
         name = f"ignore:{table.name}"
@@ -154,8 +178,7 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(self._upsert(pages, ("run_id", "url")), mask_any(row))
             self._insert_findings(conn, run_id, found)
-            if link_rows:
-                conn.execute(self._insert_ignore(links), link_rows)
+            self._bulk(conn, self._insert_ignore(links), link_rows)
 
     def add_findings(self, run_id: int, found: Iterable[Any]) -> None:
         with self.engine.begin() as conn:
@@ -170,8 +193,7 @@ class Store:
             })
             for f in found
         ]
-        if rows:
-            conn.execute(findings.insert(), rows)
+        self._bulk(conn, self._insert["findings"], rows)
 
     def set_sitemap_priorities(self, run_id: int, priorities: Mapping[str, float]) -> None:
         """Give the run's stored pages their sitemap <priority> (url -> priority), however each page was first
@@ -346,8 +368,7 @@ class Store:
                 conn.execute(self._upsert(resources, ("run_id", "url")), resource_rows)
             conn.execute(page_resources.delete().where(page_resources.c.run_id == run_id,
                                                        page_resources.c.page_url == mask(page_url)))
-            if load_rows:
-                conn.execute(self._insert_ignore(page_resources), load_rows)
+            self._bulk(conn, self._insert_ignore(page_resources), load_rows)
 
     def load_resources(self, run_id: int) -> list[ResourceRecord]:
         """One record per (page, resource) of a run, by page then resource URL; shares strings and parsed JSON
@@ -404,23 +425,15 @@ class Store:
             self.backend.lock_run(conn, run_id)
             counts: dict[str, int] = {}
             unknown = list(by_masked)
-            if unknown:
-                for part in _chunks(unknown):
-                    for url, code, is_broken in conn.execute(
-                        sa.select(link_targets.c.url, link_targets.c.status, link_targets.c.broken)
-                        .where(link_targets.c.run_id == run_id, link_targets.c.url.in_(part))
-                    ):
-                        if is_broken:
-                            known_broken[by_masked[url]] = code or 0
-                        else:
-                            known_fine.add(by_masked[url])
-                pending = [u for u in unknown if by_masked[u] not in known_broken and by_masked[u] not in known_fine]
-                for part in _chunks(pending):
-                    counts.update(conn.execute(
-                        sa.select(link_referrers.c.target, sa.func.count())
-                        .where(link_referrers.c.run_id == run_id, link_referrers.c.target.in_(part))
-                        .group_by(link_referrers.c.target)
-                    ).all())
+            for part in _chunks(unknown):
+                for url, code, is_broken in conn.execute(self._known, {"run": run_id, "urls": part}):
+                    if is_broken:
+                        known_broken[by_masked[url]] = code or 0
+                    else:
+                        known_fine.add(by_masked[url])
+            pending = [u for u in unknown if by_masked[u] not in known_broken and by_masked[u] not in known_fine]
+            for part in _chunks(pending):
+                counts.update(conn.execute(self._waiting, {"run": run_id, "urls": part}).all())
             rows = []
             for target, selector, snip in to:
                 if target in known_broken or target in known_fine:
@@ -431,17 +444,11 @@ class Store:
                     counts[key] = n + 1
                     rows.append(mask_any({"run_id": run_id, "target": target, "page_url": page_url,
                                           "selector": selector, "snippet": snip}))
-            if rows:
-                conn.execute(link_referrers.insert(), rows)
+            self._bulk(conn, self._insert["link_referrers"], rows)
             conn.execute(self._upsert(link_targets, ("run_id", "url")),
                          {"run_id": run_id, "url": own, "status": status, "broken": int(broken)})
-            waiting: list[Referrer] = []
-            mine = sa.and_(link_referrers.c.run_id == run_id, link_referrers.c.target == own)
-            if broken:
-                waiting = [Referrer(p, sel, snip) for p, sel, snip in conn.execute(
-                    sa.select(link_referrers.c.page_url, link_referrers.c.selector, link_referrers.c.snippet)
-                    .where(mine).order_by(link_referrers.c.id))]
-            conn.execute(link_referrers.delete().where(mine))
+            dropped = conn.execute(self._settled, {"run": run_id, "own": own}).all()
+            waiting = [Referrer(p, sel, snip) for _, p, sel, snip in sorted(dropped)] if broken else []
         return LinkFacts(known_broken, frozenset(known_fine), waiting)
 
     def measurement(self, run_id: int, url: str) -> dict[str, Any] | None:
