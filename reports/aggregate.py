@@ -9,15 +9,15 @@ previous run of the same site. Writers only render what is built here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Mapping
 
 from audits import registry
-from audits.model import WCAG_SLUGS, Check, Outcome, Persona
 from audits.browser import axe_map
+from audits.model import WCAG_SLUGS, Check, Outcome, Persona
 from reports import fixes as fx
 from reports import savings, scoring
 from reports import wording as w
+from reports.grouping import colour_pair, group_findings, tell_apart
 from reports.model import (
     SEVERITIES,
     CheckError,
@@ -26,7 +26,6 @@ from reports.model import (
     Fix,
     FixLink,
     FixPage,
-    GoneFix,
     Lookup,
     Model,
     Page,
@@ -35,10 +34,10 @@ from reports.model import (
     Report,
     Score,
     Summary,
-    Trend,
     WcagRef,
 )
-from reports.sources import confidence_basis, ordered_sources
+from reports.ranking import order_fixes
+from reports.reasons import reason
 from reports.rows import (
     Item,
     RunInputs,
@@ -49,7 +48,11 @@ from reports.rows import (
     parse_finding,
     run_info,
 )
+from reports.sources import confidence_basis, ordered_sources
 from reports.traffic import Traffic
+from reports.trend import Previous
+from reports.trend import trend as fix_trend
+from reports.visits import assign_visits
 
 # --- helpers -----------------------------------------------------------------------------------------------
 
@@ -78,53 +81,7 @@ def _default_lookup(check_id: str) -> Check | None:
     return registry.get(check_id)
 
 
-def colour_pair(check_id: str, check: Check | None) -> bool:
-    """One colour change fixes it wherever the pair appears (Check.colour_pair; axe's table for an unknown rule)."""
-    return check.colour_pair if check else check_id in axe_map.COLOUR_RULES
-
-
 # --- building: pages and findings ----------------------------------------------------------------------------
-
-
-# --- building: visits ---------------------------------------------------------------------------------------------
-
-
-def _assign_visits(pages: list[Page], traffic: Traffic | None) -> Model:
-    """V(p) for every page that counts (audited, or carrying findings); returns the traffic part of the model."""
-    for p in pages:
-        p.importance = scoring.importance(p.depth, p.inbound_links, p.sitemap_priority)
-        p.journey = fx.journey_of_url(p.url)
-    counted = [p for p in pages if p.audited or not p.in_crawl]
-    total_importance = sum(p.importance for p in counted) or 1.0
-    if traffic is None:
-        for p in counted:
-            p.visits = p.importance / total_importance
-        total = sum(p.visits for p in counted)
-        model = Model("proxy", None, total or 1.0, 0, len(counted), {})
-    else:
-        known: list[Page] = []
-        for p in counted:
-            for key in (fx.url_path(p.url), fx.url_path(p.final_url or "")):
-                if key in traffic.visits:
-                    p.visits, p.in_traffic = traffic.visits[key], True
-                    known.append(p)
-                    break
-        unknown = [p for p in counted if not p.in_traffic]
-        if known:
-            known_importance = sum(p.importance for p in known) or 1.0
-            rate = sum(p.visits for p in known) / known_importance
-            floor = min(p.visits for p in known)
-            for p in unknown:
-                p.visits = min(p.importance * rate, floor)
-        else:  # no crawled page is in the file: spread its total by the proxy
-            spread = sum(traffic.visits.values())
-            for p in unknown:
-                p.visits = spread * p.importance / total_importance
-        total = sum(p.visits for p in counted)
-        model = Model("analytics", traffic.source, total, len(known), len(unknown), {})
-    for p in counted:
-        p.visit_share = p.visits / model.total_visits if model.total_visits > 0 else 0.0
-    return model
 
 
 # --- building: fixes -----------------------------------------------------------------------------------------------
@@ -165,10 +122,6 @@ def _contrast(data: dict[str, Any]) -> float | None:
     return scoring.contrast_harm(*ratios) if ratios is not None else None
 
 
-def _ratio_label(r: float) -> str:
-    return f"{r:.2f}".rstrip("0").rstrip(".") + ":1"
-
-
 def _colour_pair(fp: fx.Fingerprint, items: list[Item]) -> dict[str, Any] | None:
     """A colour fix's pair and its worst (lowest) contrast below the required ratio, from axe's check data."""
     worst: tuple[float, float] | None = None
@@ -185,9 +138,9 @@ def _colour_pair(fp: fx.Fingerprint, items: list[Item]) -> dict[str, Any] | None
 
 
 def _contrast_how_to_fix(c: dict[str, Any], general: str) -> str:
-    text = (f"Text in {c['fg']} on {c['bg']} has a contrast ratio of {_ratio_label(c['ratio'])}; {c['size']} text "
-            f"needs at least {_ratio_label(c['expected'])}. Darken the text or lighten the background (the reverse "
-            f"on a dark background) until the pair reaches {_ratio_label(c['expected'])}, in the style rule that "
+    text = (f"Text in {c['fg']} on {c['bg']} has a contrast ratio of {w.ratio_label(c['ratio'])}; {c['size']} text "
+            f"needs at least {w.ratio_label(c['expected'])}. Darken the text or lighten the background (the reverse "
+            f"on a dark background) until the pair reaches {w.ratio_label(c['expected'])}, in the style rule that "
             f"sets these colours: that one change fixes every place they meet.")
     return f"{text} {general}".strip()
 
@@ -341,187 +294,6 @@ def _make_fix(
     )
 
 
-def _fingerprints(items: list[Item], audited_count: int,
-                  checks: Mapping[str, Check | None]) -> dict[str, tuple[fx.Fingerprint, list[Item]]]:
-    """Group items by fingerprint; one check's page-level findings over most of the site become one layout fix."""
-    groups: dict[str, tuple[fx.Fingerprint, list[Item]]] = {}
-    page_level: dict[str, set[str]] = {}
-    for it in items:
-        fp = fx.fingerprint(it.check_id, it.url, it.element.selector, it.element.snippet, it.element.data,
-                            colour_pair(it.check_id, checks.get(it.check_id)))
-        if fp.kind == "page":
-            page_level.setdefault(it.check_id, set()).add(it.url)
-        groups.setdefault(fp.id, (fp, []))[1].append(it)
-    for check_id, urls in page_level.items():
-        wide = fx.site_wide(check_id, len(urls), audited_count)
-        if wide is None:
-            continue
-        merged: list[Item] = []
-        for key in [k for k, (fp, its) in groups.items() if fp.kind == "page" and its[0].check_id == check_id]:
-            merged.extend(groups.pop(key)[1])
-        groups[wide.id] = (wide, merged)
-    return groups
-
-
-def _tell_apart(fixes: list[Fix]) -> None:
-    """Fixes sharing a heading (two unlabelled fields on one page) get their element's last selector step, then a
-    number, so every heading and every link to a fix says which one it is."""
-    by_heading: dict[str, list[Fix]] = {}
-    for f in fixes:
-        by_heading.setdefault(f.heading, []).append(f)
-    for same in by_heading.values():
-        if len(same) < 2:
-            continue
-        for f in same:
-            first = f.pages[0].elements[0].selector if f.pages and f.pages[0].elements else ""
-            f.detail = " ".join(first.split(">")[-1].split())[:60] or f.fingerprint.id
-        seen: dict[str, int] = {}
-        for f in same:
-            seen[f.detail] = seen.get(f.detail, 0) + 1
-            if seen[f.detail] > 1 or sum(1 for g in same if g.detail == f.detail) > 1:
-                f.detail = f"{f.detail}, {seen[f.detail]}"
-
-
-def order_fixes(fixes: Iterable[Fix]) -> list[Fix]:
-    """Blockers on key journeys first, then by priority; ties by severity, pages, check id and fingerprint.
-
-    This is the one ordering rule of the report (IMPACT.md 3.1: "Fix first" lane, then Priority = BVE / E).
-    """
-    return sorted(
-        fixes,
-        key=lambda f: (not f.blocker, -round(f.score.priority, 12), -f.severity.rank, -f.pages_affected,
-                       f.check_id, f.id),
-    )
-
-
-# --- building: words ------------------------------------------------------------------------------------------------
-
-
-def _where(fix: Fix, audited: int) -> str:
-    n = fix.pages_affected
-    c = fix.component
-    if n == 1:
-        path = fx.url_path(fix.pages[0].url)
-        return "the home page" if path == "/" else f"the page {path}"
-    if c.kind == "template":
-        kind = c.name.removesuffix(" page template")
-        return f"{n} {kind} pages (one template)"
-    if c.kind == "layout":
-        return f"all {n} pages (one layout)" if n >= audited else f"{n} pages (one layout)"
-    if c.kind == "style":
-        return f"{n} pages (one colour pair)"
-    if c.kind in ("header", "navigation", "footer"):
-        return f"{n} pages (the shared {c.kind})"
-    return f"{n} pages (one shared component)"
-
-
-def _scope(fix: Fix) -> str:
-    c = fix.component
-    if fix.bandwidth:
-        saved = fix.bandwidth["bytes_saved_per_page"]
-        if saved <= 0:
-            return "the fixes listed for the files it loads save these bytes: do them first"
-        try:
-            from audits.media import _network as net
-
-            return (f"it saves about {net.size_label(saved)} a visit, "
-                    f"{net.seconds_label(net.transfer_seconds(saved))} on a slow 4G phone")
-        except ImportError:
-            return f"it saves about {round(saved / 1024):,} KB a visit"
-    if fix.fingerprint.kind == "colour":
-        if fix.contrast:
-            c = fix.contrast
-            return (f"one colour change ({fix.fingerprint.markup}: contrast {_ratio_label(c['ratio'])}, "
-                    f"needs {_ratio_label(c['expected'])}) fixes every place")
-        return f"one colour change ({fix.fingerprint.markup}) fixes every place"
-    if c.template and fix.pages_affected > 1:
-        return f"one fix in the {c.name} repairs every page"
-    if fix.fingerprint.kind == "page":
-        return "one change in the page's head or layout fixes it"
-    if fix.elements == 1:
-        return "one element to fix"
-    return f"{fix.elements} elements need editing"
-
-
-def _persona_rank(fix: Fix) -> Callable[[Persona], int]:
-    order = [h.persona for h in fix.personas]
-    return lambda p: order.index(p) if p in order else len(order)
-
-
-def _reason(fix: Fix, model: Model, audited: int) -> str:
-    hurt = scoring.hurt({h.persona: h.harm for h in fix.personas}, {h.persona: h.share for h in fix.personas})
-    who = w.join_words([w.PERSONA_WORDS[p] for p in sorted(hurt, key=_persona_rank(fix))]) or "visitors"
-    lead = scoring.verb(fix.max_harm, fix.task)
-    if model.counts_visits:
-        visits = (f"up to {w.number(fix.score.affected)} visits a month meet it "
-                  f"(its pages get {w.percent(fix.score.visit_share)} of visits)")
-    else:
-        visits = (f"up to {w.per_visits(fix.score.affected / model.total_visits)} meet it "
-                  f"(its pages get about {w.percent(fix.score.visit_share)} of visits, "
-                  f"estimated from the site's links)")
-    text = f"{lead} for {who} on {_where(fix, audited)}: {visits}; {_scope(fix)}."
-    if fix.outcome is Outcome.REVIEW:
-        text = "To confirm by a person: " + text[0].lower() + text[1:]
-    return text
-
-
-# --- building: trend -------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _PreviousFix:
-    id: str
-    check_id: str
-    heading: str
-    paths: list[str]  # URL paths of its pages
-    pages_affected: int
-
-
-@dataclass
-class _Previous:
-    """What the trend needs of the previous run's report: kept instead of the report (and its run's rows)."""
-
-    run_id: int | None
-    finished_at: str | None
-    browser_audits: str
-    fixes: list[_PreviousFix]
-
-    @classmethod
-    def of(cls, report: "Report") -> "_Previous":
-        return cls(report.run.id, report.run.finished_at, report.summary.browser_audits,
-                   [_PreviousFix(f.id, f.check_id, f.heading, [fx.url_path(p.url) for p in f.pages],
-                                 f.pages_affected) for f in report.fixes])
-
-
-def _trend(fixes: list[Fix], previous: "Report | _Previous", audited_paths: set[str], browser_mode: str) -> Trend:
-    if not isinstance(previous, _Previous):
-        previous = _Previous.of(previous)
-    before = {f.id: f for f in previous.fixes}
-    now = {f.id for f in fixes}
-    new, unchanged = [], []
-    for f in fixes:
-        old = before.get(f.id)
-        if old is None:
-            f.trend = "new"
-            new.append(f)
-        else:
-            f.trend, f.pages_before = "unchanged", old.pages_affected
-            unchanged.append(f)
-    fixed, not_rechecked = [], []
-    for f in previous.fixes:
-        if f.id in now:
-            continue
-        paths = f.paths
-        gone = GoneFix(f.id, f.check_id, f.heading, paths, any(p in audited_paths for p in paths))
-        (fixed if gone.rechecked else not_rechecked).append(gone)
-    comparable = previous.browser_audits == browser_mode
-    note = ""
-    if not comparable:
-        note = (f"The previous run audited pages in a browser: {previous.browser_audits}; this run: "
-                f"{browser_mode}. Fixes only one of the runs could see show as new or fixed.")
-    return Trend(previous.run_id, previous.finished_at, comparable, note, new, unchanged, fixed, not_rechecked)
-
-
 # --- building: the report --------------------------------------------------------------------------------------
 
 
@@ -544,11 +316,11 @@ def build_report(
     in memory at once.
     """
     lookup = lookup or _default_lookup
-    before: _Previous | None = None
+    before: Previous | None = None
     if callable(previous):
         previous = previous()
     if previous is not None:
-        before = _Previous.of(build_report(*previous, lookup=lookup, traffic=traffic, shares=shares))
+        before = Previous.of(build_report(*previous, lookup=lookup, traffic=traffic, shares=shares))
         previous = None
     # Bytes saved count once: page-weight keeps only the bytes no fix to one of its page's files accounts for.
     findings = savings.net_page_weight(list(findings))
@@ -592,7 +364,7 @@ def build_report(
         if rep is not None:
             p.inferred_from_anchor = rep.anchor
 
-    model = _assign_visits(all_pages, traffic)
+    model = assign_visits(all_pages, traffic)
     model.shares = persona_shares
     audited = [p for p in all_pages if p.audited]
 
@@ -609,13 +381,13 @@ def build_report(
             checks[cid] = axe_map.rule_check(cid, raw_by_check.get(cid) or {})
 
     scored = [it for it in items if it.outcome in (Outcome.FAIL, Outcome.REVIEW)]
-    groups = _fingerprints(scored, len(audited), checks)
+    groups = group_findings(scored, len(audited), checks)
     fixes = order_fixes(
         _make_fix(fp, its, pages_by_url, checks[its[0].check_id], persona_shares, len(audited),
                   known[its[0].check_id])
         for fp, its in groups.values()
     )
-    _tell_apart(fixes)
+    tell_apart(fixes)
     max_priority = max((f.score.priority for f in fixes), default=0.0)
     for rank, f in enumerate(fixes, start=1):
         f.rank = rank
@@ -623,7 +395,7 @@ def build_report(
         f.score.bar = scoring.bar(f.score.priority, max_priority, model.total_visits)
         for fp_ in f.pages:
             fp_.anchor = f"{f.anchor}--{fp_.page_anchor}"
-        f.reason = _reason(f, model, len(audited))
+        f.reason = reason(f, model, len(audited))
 
     errors: list[CheckError] = []
     for it in items:
@@ -687,7 +459,7 @@ def build_report(
 
     trend = None
     if before is not None:
-        trend = _trend(fixes, before, {fx.url_path(p.url) for p in audited}, browser_mode)
+        trend = fix_trend(fixes, before, {fx.url_path(p.url) for p in audited}, browser_mode)
 
     return Report(
         run=info,

@@ -94,6 +94,11 @@ def percent(share: float) -> str:
     return f"{round(p)}%"
 
 
+def ratio_label(r: float) -> str:
+    """A contrast ratio: '4.5:1', '2.85:1'."""
+    return f"{r:.2f}".rstrip("0").rstrip(".") + ":1"
+
+
 PER_VISITS = 10_000  # proxy numbers are given per this many visits, the same base everywhere so fixes compare
 
 
