@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,8 +15,9 @@ from crawler.store.records import (
     float_or_none,
     int_or_none,
 )
-from reports.model import SOURCE_ORDER, Element, Page, RunInfo
+from reports.model import Element, Page, RunInfo
 from reports.screenshots import screenshot_data_uri
+from reports.sources import ordered_sources
 
 __all__ = ["Item", "RunInputs", "dedupe", "float_or_none", "int_or_none", "ordered_sources", "page_order",
            "page_record", "parse_finding", "run_info"]
@@ -27,12 +28,6 @@ RunInputs = tuple[
     list[PageRecord | Mapping[str, Any]],
     list[FindingRecord | Mapping[str, Any]],
 ]
-
-
-def ordered_sources(sources: Iterable[str]) -> list[str]:
-    unique = set(sources)
-    known = [s for s in SOURCE_ORDER if s in unique]
-    return known + sorted(unique - set(SOURCE_ORDER))
 
 
 def run_info(run: RunRecord | Mapping[str, Any]) -> RunInfo:
