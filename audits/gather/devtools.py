@@ -2,9 +2,11 @@
 
 chromedriver runs its commands one at a time and waits after each input command; a connection of our own beside
 it answers in about a millisecond, lets commands be pipelined (send several, then wait for their replies) and can
-answer events while chromedriver is busy (a request paused during `driver.get`). Replies and events are read on a
-reader thread; events go to the `on_event` callback there, which must not wait for a reply itself (hand such work
-to another thread). Used by the keyboard walk (audits.gather.keyboard) and staging access (crawler.auth).
+answer events while chromedriver is busy (a request paused during `driver.get`). With an `on_event` callback,
+messages are read on a reader thread and events handled there (the callback must not wait for a reply itself: hand
+such work to another thread); without one, the thread that waits reads its replies itself and events are dropped,
+which spares two thread switches per reply (the keyboard walk's presses take a few milliseconds each). Used by the
+keyboard walk (audits.gather.keyboard) and staging access (crawler.auth).
 """
 
 from __future__ import annotations
@@ -85,14 +87,16 @@ class DevToolsClient:
     def __init__(self, url: str, *, connect_timeout: float = 10.0, on_event: EventHandler | None = None,
                  name: str = "devtools") -> None:
         self.ws = websocket.create_connection(url, timeout=connect_timeout, suppress_origin=True)
-        self.ws.settimeout(None)  # the reader blocks until a message or close()
         self.on_event = on_event
         self.closed = False
         self._ids = itertools.count(1)
         self._send_lock = threading.Lock()
         self._pending: dict[int, _Pending] = {}
-        self._reader = threading.Thread(target=self._read, name=name, daemon=True)
-        self._reader.start()
+        self._reader: threading.Thread | None = None
+        if on_event is not None:
+            self.ws.settimeout(None)  # the reader blocks until a message or close()
+            self._reader = threading.Thread(target=self._read, name=name, daemon=True)
+            self._reader.start()
 
     # commands ------------------------------------------------------------------------------------------------------
     def _message(self, msg_id: int, method: str, params: dict[str, Any] | None, session: str | None) -> str:
@@ -131,6 +135,9 @@ class DevToolsClient:
         Raises TimeoutError when one is late (the others stay collectable) and DevToolsClosed when the connection
         closed first."""
         end = time.monotonic() + timeout
+        ids = list(ids)
+        if self._reader is None:
+            self._read_until(ids, end, timeout)
         out: dict[int, dict[str, Any]] = {}
         for msg_id in ids:
             pending = self._pending.get(msg_id)
@@ -166,24 +173,46 @@ class DevToolsClient:
         except Exception:  # already closed or broken: nothing left to release
             log.debug("DevTools connection closed with an error", exc_info=True)
 
+    def _dispatch(self, message: dict[str, Any]) -> None:
+        msg_id = message.get("id")
+        if msg_id is not None:
+            pending = self._pending.get(msg_id)
+            if pending is not None:
+                pending.reply = message
+                pending.event.set()
+        elif self.on_event is not None:
+            try:
+                self.on_event(message.get("method", ""), message.get("params") or {}, message.get("sessionId"))
+            except Exception as exc:  # noqa: BLE001 - one event's failure never stops the reader
+                log.debug("DevTools event %s failed: %s", message.get("method"), exc)
+
     def _read(self) -> None:
+        """The reader thread (with on_event): every message, until the connection closes."""
         while not self.closed:
             try:
                 message = json.loads(self.ws.recv())
             except Exception:  # noqa: BLE001 - closed by us, or the browser went away
                 break
-            msg_id = message.get("id")
-            if msg_id is not None:
-                pending = self._pending.get(msg_id)
-                if pending is not None:
-                    pending.reply = message
-                    pending.event.set()
-                continue
-            if self.on_event is not None:
-                try:
-                    self.on_event(message.get("method", ""), message.get("params") or {}, message.get("sessionId"))
-                except Exception as exc:  # noqa: BLE001 - one event's failure never stops the reader
-                    log.debug("DevTools event %s failed: %s", message.get("method"), exc)
+            self._dispatch(message)
+        self._closed_now()
+
+    def _read_until(self, ids: list[int], end: float, timeout: float) -> None:
+        """Without a reader thread: read in this thread until every reply in ids is in, or `end`."""
+        while any((p := self._pending.get(i)) is not None and not p.event.is_set() for i in ids):
+            left = end - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no DevTools reply within {timeout:g} s")
+            self.ws.settimeout(left)
+            try:
+                message = json.loads(self.ws.recv())
+            except websocket.WebSocketTimeoutException:
+                raise TimeoutError(f"no DevTools reply within {timeout:g} s") from None
+            except Exception:  # noqa: BLE001 - the connection is gone: waiters see it in wait()
+                self._closed_now()
+                return
+            self._dispatch(message)
+
+    def _closed_now(self) -> None:
         self.closed = True
         for pending in list(self._pending.values()):
             pending.event.set()  # waiters see reply None: closed
