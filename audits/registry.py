@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import Callable, Iterable, Mapping
 
 import audits
-from audits.families import Family
+from audits.families import Family, Need
 from audits.model import Check, Persona, Severity
 
 REGISTRY: dict[str, Check] = {}
@@ -134,6 +134,12 @@ def families() -> list[Family]:
     """Every discovered family, in their declared order."""
     load_checks()
     return sorted(FAMILIES.values(), key=lambda f: (f.order, f.name))
+
+
+def by_need(need: Need) -> list[tuple[str, list[Check]]]:
+    """Each family whose checks need `need`, with its checks, in family order: what one crawler component runs (a
+    family declared with that need runs there with no crawler edit)."""
+    return [(f.name, select(f.name)) for f in families() if f.needs is need]
 
 
 def family(name: str) -> Family | None:

@@ -11,6 +11,14 @@ from audits.registry import FAMILIES, select
 log = logging.getLogger(__name__)
 
 
+def run_families(groups: Iterable[tuple[str, Iterable[Check]]], artifact: Any, url: str) -> list[Finding]:
+    """run_checks for each (family, checks) of `groups` (audits.registry.by_need) on the same artifact."""
+    results: list[Finding] = []
+    for kind, checks in groups:
+        results.extend(run_checks(kind, artifact, url, checks))
+    return results
+
+
 def run_checks(kind: str, artifact: Any, url: str, checks: Iterable[Check] | None = None) -> list[Finding]:
     """Run every check of family `kind` (or the given ones) on `artifact`; fill in check id, default severity and
     the family's source name."""

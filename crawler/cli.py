@@ -33,9 +33,10 @@ from crawler.run import (
     UserError,
 )
 from crawler.secrets import mask
+from reports.writers import FORMATS
 
 DEFAULT_DB = defaults.AUDIT_DB
-FORMAT_CHOICES = ("html", "json", "sarif", "junit", "markdown")
+FORMAT_CHOICES = tuple(FORMATS)  # the writers registry: a new format needs no edit here
 SEVERITY_CHOICES = ("critical", "serious", "moderate", "minor")
 __all__ = ["EXIT_GATE", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "SCORE_STAT", "UserError", "build_parser", "main"]
 

@@ -14,8 +14,9 @@ from scrapy.exceptions import NotConfigured
 
 from audits.artifacts import css_path, snippet
 from audits.crawl.broken_link import BrokenLink
-from audits.registry import select
-from audits.runner import run_checks
+from audits.families import Need
+from audits.registry import by_need
+from audits.runner import run_families
 from crawler.items import PageItem
 from crawler.store.handover import run_id_of, store_for
 
@@ -31,7 +32,7 @@ class LinkIntegrityPipeline:
         # Pages whose fetch is over and not broken: links to them never give a finding, so they are neither
         # remembered nor described.
         self.fine: set[str] = set()
-        self.checks = select("crawl", ["broken-link"])
+        self.families = by_need(Need.SITE)  # the checks that read a link and its target's status
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> LinkIntegrityPipeline:
@@ -42,7 +43,7 @@ class LinkIntegrityPipeline:
 
     def _findings(self, page_url: str, target: str, status: int, selector: str, snip: str) -> list[Any]:
         link = BrokenLink(page_url=page_url, target=target, status=status, selector=selector, snippet=snip)
-        return run_checks("crawl", link, page_url, self.checks)
+        return run_families(self.families, link, page_url)
 
     def process_item(self, item: PageItem) -> PageItem:
         broken, fine = self.broken, self.fine

@@ -30,8 +30,9 @@ from audits.media._inventory import (
     stylesheets,
 )
 from audits.media._model import Measurement, MediaInventory, MediaResource, ResourceRef
-from audits.registry import select
-from audits.runner import run_checks
+from audits.families import Need
+from audits.registry import by_need
+from audits.runner import run_families
 from crawler.items import PageItem
 from crawler.media_measure import (
     BROWSER_STAGE,
@@ -58,7 +59,7 @@ class _State:
         self.crawler = crawler
         self.config = config
         self.cache = MeasurementCache(crawler, config)
-        self.checks = select("media")
+        self.families = by_need(Need.RESOURCES)  # the media family, and any other that reads the resources
         self.pending: dict[str, MediaInventory] = {}  # pages waiting for the browser stage (this process)
         self.store_failed = False
 
@@ -72,7 +73,7 @@ class _State:
 
     def finish(self, item: PageItem, inv: MediaInventory) -> None:
         """Run the media checks, add their findings to the item and store what the page loads."""
-        item.findings.extend(run_checks("media", inv, item.url, self.checks))
+        item.findings.extend(run_families(self.families, inv, item.url))
         stats = self.crawler.stats
         stats.inc_value("audit/media_pages")
         unmeasured = len([r for r in inv.resources if not r.m.measured])

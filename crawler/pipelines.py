@@ -9,8 +9,8 @@ from urllib.parse import urljoin
 
 from audits.artifacts import StaticPage
 from audits.families import Need
-from audits.registry import families, select
-from audits.runner import run_checks
+from audits.registry import by_need
+from audits.runner import run_families
 from crawler.items import PageItem
 from crawler.urls import link_target
 
@@ -24,14 +24,13 @@ class HtmlAuditPipeline:
     Need.HTML, built in or plug-in) on each HTML page, and lists its internal links with their elements."""
 
     def __init__(self) -> None:
-        self.families = [(f.name, select(f.name)) for f in families() if f.needs is Need.HTML]
+        self.families = by_need(Need.HTML)
 
     def process_item(self, item: PageItem) -> PageItem:
         if not item.is_html:
             return item
         page = StaticPage(url=item.url, html=item.html or "", status=item.status or 200, headers=item.headers)
-        for name, checks in self.families:
-            item.findings.extend(run_checks(name, page, item.url, checks))
+        item.findings.extend(run_families(self.families, page, item.url))
         item.soup = page.soup  # parsed once: the media audit reads the same tree
         base = item.final_url or item.url
         base_tag = page.soup.find("base", href=True)

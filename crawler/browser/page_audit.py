@@ -14,7 +14,9 @@ from audits.artifacts import RenderedPage
 from audits.browser.axe_map import findings_from_axe
 from audits.gather.axe import AxePage, AxeTimeout, PageLoadTimeout, gather
 from audits.model import Finding
-from audits.runner import run_checks
+from audits.families import Need
+from audits.registry import by_need
+from audits.runner import run_families
 from crawler.browser.config import REMOTE_COMMAND_MARGIN, BrowserConfig
 from crawler.browser.driver import PooledDriver
 from crawler.browser.errors import DEAD_MARKERS, BrowserBroken, http_timeout, short
@@ -104,14 +106,14 @@ def audit_once(slot: PooledDriver, url: str, hosts: set[str] | None, cfg: Browse
 
 
 def browser_check_findings(page: AxePage, url: str) -> list[Finding]:
-    """Our own browser checks (audits.browser, the "browser" family) over the probes' data; sources ("browser",)."""
+    """The checks of every family that reads the rendered page (audits.browser, and any family declared with
+    Need.RENDERED) over the probes' data; each finding carries its family's source."""
     if not page.probes:
         return []
     rendered = RenderedPage(url=url, final_url=page.final_url, probes=page.probes)
-    found = run_checks("browser", rendered, url)
+    found = run_families(by_need(Need.RENDERED), rendered, url)
     for f in found:
         f.url = url
-        f.sources = ("browser",)
     return found
 
 

@@ -103,3 +103,44 @@ def test_a_new_family_is_one_folder_and_one_record(tmp_path):
     assert fix["sources"] == ["text"]
     assert fix["kind"] == "text"
     assert fix["task"] == "reading the page"
+
+
+@pytest.fixture
+def rendered_family(monkeypatch):
+    """A family reading the rendered page, registered for one test (as the registry would after discovery)."""
+    from audits import registry
+    from audits.model import Check, Finding, Persona, Severity
+
+    family = Family(name="motion", package="tests.motion", needs=Need.RENDERED, source="motion",
+                    confidence="confirmed", reads="the rendered page", order=60)
+
+    def moving(page):
+        if page.probes.get("render", {}).get("moving"):
+            yield Finding(check_id="", url=page.url, selector="html", snippet="", message="Something moves.",
+                          severity=Severity.MINOR)
+
+    chk = Check(id="moving-content", title="Nothing moves by itself", failure_title="Content moves by itself",
+                kind="motion", severity=Severity.MINOR, wcag=("2.2.2",), personas=(Persona.COGNITIVE,), func=moving)
+    monkeypatch.setitem(registry.FAMILIES, "motion", family)
+    monkeypatch.setitem(registry.REGISTRY, "moving-content", chk)
+    return family
+
+
+def test_each_need_is_run_by_one_crawler_component_for_every_family_declaring_it(rendered_family):
+    from audits.registry import by_need
+
+    names = {need: [name for name, _ in by_need(need)] for need in Need}
+    assert names[Need.HTML] == ["static"]
+    assert names[Need.RENDERED] == ["browser", "motion"]  # family order
+    assert names[Need.RESOURCES] == ["media"]
+    assert names[Need.SITE] == ["crawl"]
+    assert [c.id for name, checks in by_need(Need.RENDERED) if name == "motion" for c in checks] == ["moving-content"]
+
+
+def test_a_new_rendered_family_runs_in_the_browser_audit_with_no_crawler_edit(rendered_family):
+    from audits.gather.axe import AxePage
+    from crawler.browser.page_audit import browser_check_findings
+
+    page = AxePage(requested_url="http://127.0.0.1/p", final_url="http://127.0.0.1/p", probes={"render": {"moving": True}})
+    found = [f for f in browser_check_findings(page, "http://127.0.0.1/p") if f.check_id == "moving-content"]
+    assert [(f.message, f.sources, f.url) for f in found] == [("Something moves.", ("motion",), "http://127.0.0.1/p")]
