@@ -416,7 +416,7 @@ def _build_report(run: RunRecord, pages: list[PageRecord], findings: list[Findin
     if store is not None and run.id is not None:
         bandwidth = build_bandwidth(run, pages, store.load_resources(run.id), findings)
     previous = (lambda: previous_run(store, run)) if store is not None else None
-    built = build_report(run, pages, findings, traffic=traffic, previous=previous)  # type: ignore[arg-type]
+    built = build_report(run, pages, findings, traffic=traffic, previous=previous)
     if store is not None and run.id is not None:
         built.bandwidth = bandwidth
     return built

@@ -1,10 +1,9 @@
 """The low-bandwidth section of the report: what each page costs a visitor on a slow or prepaid connection.
 
 `build_bandwidth(run, pages, resources, findings)` takes one run as the store returns it (`Store.load_run` gives
-run, pages and findings; `Store.load_resources` gives resources: crawler.store.records; mappings of the same keys
-are read too) and returns a `Bandwidth`, or None when the run measured nothing (media audit off, or a run older
-than it). Render it with partials/_bandwidth.html.j2 as
-`report.bandwidth`; `Bandwidth.to_dict()` is its JSON form.
+run, pages and findings; `Store.load_resources` gives resources: crawler.store.records) and returns a `Bandwidth`,
+or None when the run measured nothing (media audit off, or a run older than it). Render it with
+partials/_bandwidth.html.j2 as `report.bandwidth`; `Bandwidth.to_dict()` is its JSON form.
 
 Per page: bytes and requests by resource type, the Slow 4G load-time floor and the cost of one visit in a handful of
 countries. Site-wide: the media fixes ordered by the bytes they save per visit, a file shared by many pages counted
@@ -14,7 +13,7 @@ once (a visitor downloads it once, then has it cached), and what they save toget
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from statistics import median
 from typing import Any
@@ -286,10 +285,10 @@ def constants() -> list[Constant]:
 
 
 def build_bandwidth(
-    run: RunRecord | Mapping[str, Any],
-    pages: Iterable[PageRecord | Mapping[str, Any]],
-    resources: Iterable[ResourceRecord | Mapping[str, Any]],
-    findings: Iterable[FindingRecord | Mapping[str, Any]],
+    run: RunRecord,
+    pages: Iterable[PageRecord],
+    resources: Sequence[ResourceRecord],
+    findings: Iterable[FindingRecord],
     *,
     meta: Callable[[str], tuple[str, str]] | None = None,
 ) -> Bandwidth | None:
@@ -297,20 +296,19 @@ def build_bandwidth(
     if not resources:
         return None
     meta = meta or _check_meta
-    settings = RunRecord.coerce(run).settings
+    settings = run.settings
     try:
         budget_kib = int(settings.get("AUDIT_PAGE_WEIGHT_BUDGET") or net.PAGE_WEIGHT_BUDGET_KIB)
     except (TypeError, ValueError):
         budget_kib = net.PAGE_WEIGHT_BUDGET_KIB
     budget = budget_kib * net.KIB
-    titles = {p.url: (p.title or "") for p in map(PageRecord.coerce, pages)}
+    titles = {p.url: (p.title or "") for p in pages}
 
     by_page: dict[str, list[ResourceRecord]] = {}
-    for row in map(ResourceRecord.coerce, resources):
+    for row in resources:
         by_page.setdefault(row.page_url, []).append(row)
 
-    media_findings = [f for f in map(FindingRecord.coerce, findings)
-                      if f.check_id in MEDIA_CHECKS and f.outcome == Outcome.FAIL]
+    media_findings = [f for f in findings if f.check_id in MEDIA_CHECKS and f.outcome == Outcome.FAIL]
     fixes_by_page: dict[str, list[PageFix]] = {}
     for f in media_findings:
         data = f.data
@@ -385,7 +383,7 @@ def build_bandwidth(
     )
 
 
-def site_fixes(findings: Iterable[FindingRecord | Mapping[str, Any]],
+def site_fixes(findings: Iterable[FindingRecord],
                meta: Callable[[str], tuple[str, str]] = _check_meta) -> list[SiteFix]:
     """Media findings grouped into fixes: one per check and resource (or page, for page-level findings).
 
@@ -393,7 +391,7 @@ def site_fixes(findings: Iterable[FindingRecord | Mapping[str, Any]],
     largest a single finding reports, and the pages are listed. Ordered by bytes saved, largest first.
     """
     groups: dict[tuple[str, str], list[FindingRecord]] = {}
-    for f in map(FindingRecord.coerce, findings):
+    for f in findings:
         if f.check_id == "page-weight" or f.check_id not in MEDIA_CHECKS:
             continue
         key = (f.check_id, f.data.get("resource") or f"{f.url}#{f.selector}")

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from crawler.store import RunData, RunRecord, Store
 
 
-def previous_run(store: Store, run: RunRecord | Mapping[str, Any]) -> RunData | None:
-    """(run, pages, findings) of the latest *finished* run of `run`'s site before it, or None.
+def previous_run(store: Store, current: RunRecord) -> RunData | None:
+    """(run, pages, findings) of the latest *finished* run of `current`'s site before it, or None.
 
     Interrupted and failed runs are skipped: their missing pages would read as fixed barriers.
     """
-    current = RunRecord.coerce(run)
     if current.id is None or not current.site:
         return None
     for rid in reversed([i for i in store.run_ids(current.site) if i < current.id]):

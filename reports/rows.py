@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from audits.model import Outcome
 from crawler.store.records import (
@@ -22,16 +20,11 @@ from reports.sources import ordered_sources
 __all__ = ["Item", "RunInputs", "dedupe", "float_or_none", "int_or_none", "ordered_sources", "page_order",
            "page_record", "parse_finding", "run_info"]
 
-# A run as Store.load_run gives it; mappings of the same keys are read too (crawler.store.records: coerce).
-RunInputs = tuple[
-    RunRecord | Mapping[str, Any],
-    list[PageRecord | Mapping[str, Any]],
-    list[FindingRecord | Mapping[str, Any]],
-]
+# A run as Store.load_run gives it (crawler.store.records.RunData is one).
+RunInputs = tuple[RunRecord, list[PageRecord], list[FindingRecord]]
 
 
-def run_info(run: RunRecord | Mapping[str, Any]) -> RunInfo:
-    r = RunRecord.coerce(run)
+def run_info(r: RunRecord) -> RunInfo:
     versions = dict(r.versions)
     for key in ("empathy_audit", "scrapy", "python", "axe_core", "chromium"):
         versions.setdefault(key, None)
@@ -48,8 +41,7 @@ def run_info(run: RunRecord | Mapping[str, Any]) -> RunInfo:
     )
 
 
-def page_record(page: PageRecord | Mapping[str, Any]) -> Page:
-    p = PageRecord.coerce(page)
+def page_record(p: PageRecord) -> Page:
     return Page(
         anchor="",
         url=p.url,
@@ -81,9 +73,7 @@ class Item:
     element: Element
 
 
-def parse_finding(finding: FindingRecord | Mapping[str, Any], screenshots: dict[str, str | None],
-                  shots_base: str | None = None) -> Item:
-    f = FindingRecord.coerce(finding)
+def parse_finding(f: FindingRecord, screenshots: dict[str, str | None], shots_base: str | None = None) -> Item:
     data = dict(f.data)
     shot = data.get("screenshot")
     shot_path = shot if isinstance(shot, str) and shot else None

@@ -12,15 +12,19 @@ saves on a first visit (data["bytes_saved"]):
   only the bytes NOT already attributed to a file of that page: bytes_saved = max(0, bytes_over - the page's file
   savings). A page whose file fixes bring it under the budget gets 0: doing those fixes is how it is fixed.
 
-Site-wide bytes saved = the sum over distinct files of their saving. Findings are dicts as storage returns them.
+Site-wide bytes saved = the sum over distinct files of their saving. Findings are the store's FindingRecords.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
 from functools import cache
-from typing import Any, Iterable
+from typing import Any
 
+from audits.model import Outcome
 from audits.registry import load_checks
+from crawler.store.records import FindingRecord
 
 
 @cache
@@ -36,10 +40,10 @@ def _bytes(value: Any) -> int:
         return 0
 
 
-def _file_saving(f: dict[str, Any]) -> tuple[str, int] | None:
+def _file_saving(f: FindingRecord) -> tuple[str, int] | None:
     """(file URL, first-visit bytes saved) of a failing media fix on one file, else None."""
-    data = f.get("data") or {}
-    if f.get("check_id") in _budgets() or f.get("outcome", "fail") != "fail" or data.get("repeat_visit"):
+    data = f.data
+    if f.check_id in _budgets() or f.outcome is not Outcome.FAIL or data.get("repeat_visit"):
         return None
     resource, saved = data.get("resource"), _bytes(data.get("bytes_saved"))
     if not resource or saved <= 0:
@@ -47,7 +51,7 @@ def _file_saving(f: dict[str, Any]) -> tuple[str, int] | None:
     return str(resource), saved
 
 
-def file_savings(findings: Iterable[dict[str, Any]]) -> dict[str, int]:
+def file_savings(findings: Iterable[FindingRecord]) -> dict[str, int]:
     """Distinct file -> the largest first-visit saving any fix reports for it, site-wide."""
     out: dict[str, int] = {}
     for f in findings:
@@ -57,43 +61,43 @@ def file_savings(findings: Iterable[dict[str, Any]]) -> dict[str, int]:
     return out
 
 
-def site_bytes_saved(findings: Iterable[dict[str, Any]]) -> int:
+def site_bytes_saved(findings: Iterable[FindingRecord]) -> int:
     """What every first-visit fix together takes off the site's files: the sum over distinct files."""
     return sum(file_savings(findings).values())
 
 
-def page_file_savings(findings: Iterable[dict[str, Any]]) -> dict[str, int]:
+def page_file_savings(findings: Iterable[FindingRecord]) -> dict[str, int]:
     """Page URL -> the first-visit bytes the fixes to its files save on it (each of its files once)."""
     per_page: dict[str, dict[str, int]] = {}
     for f in findings:
         fs = _file_saving(f)
         if fs is None:
             continue
-        files = per_page.setdefault(str(f.get("url") or ""), {})
+        files = per_page.setdefault(f.url, {})
         files[fs[0]] = max(files.get(fs[0], 0), fs[1])
     return {page: sum(files.values()) for page, files in per_page.items()}
 
 
-def net_page_weight(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def net_page_weight(findings: list[FindingRecord]) -> list[FindingRecord]:
     """The findings with each page-weight finding's bytes_saved reduced to the bytes no file fix of its page
     accounts for (bytes_over: how far over the budget the page is; bytes_attributed: what its file fixes save).
     Other findings are returned as they are; the input is not changed. Applying it twice changes nothing."""
-    if not any(f.get("check_id") in _budgets() for f in findings):
+    if not any(f.check_id in _budgets() for f in findings):
         return findings
     attributed = page_file_savings(findings)
     out = []
     for f in findings:
-        data = f.get("data") or {}
-        if f.get("check_id") not in _budgets() or "bytes_saved" not in data and "bytes_over" not in data:
+        data = f.data
+        if f.check_id not in _budgets() or "bytes_saved" not in data and "bytes_over" not in data:
             out.append(f)
             continue
         over = _bytes(data.get("bytes_over", data.get("bytes_saved")))
-        on_files = attributed.get(str(f.get("url") or ""), 0)
+        on_files = attributed.get(f.url, 0)
         saved = max(0, over - on_files)
         new = {**data, "bytes_over": over, "bytes_attributed": on_files, "bytes_saved": saved}
         if "seconds_saved" in data:
             new["seconds_saved"] = _seconds(saved)
-        out.append({**f, "data": new})
+        out.append(replace(f, data=new))
     return out
 
 

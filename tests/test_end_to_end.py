@@ -129,8 +129,8 @@ def test_media_audit_of_the_demo_site_finds_the_seeded_heavy_media_and_weighs_pa
             "offscreen-images", "video-preload", "large-script"}
         found: dict[str, Counter] = {}
         for f in findings:
-            if f["check_id"] in media_ids and f["outcome"] == "fail":
-                found.setdefault(_path(f["url"]), Counter())[f["check_id"]] += 1
+            if f.check_id in media_ids and f.outcome == "fail":
+                found.setdefault(_path(f.url), Counter())[f.check_id] += 1
         assert {p: dict(c) for p, c in found.items()} == MEDIA["pages"]
         for clean in EXPECTED["clean"]:
             assert clean not in found
@@ -143,8 +143,8 @@ def test_media_audit_of_the_demo_site_finds_the_seeded_heavy_media_and_weighs_pa
         weights = {_path(p.url): p for p in bandwidth.pages}
         loads = {}
         for row in resources:
-            if row["in_weight"]:
-                loads.setdefault(_path(row["page_url"]), set()).add(_path(row["url"]))
+            if row.in_weight:
+                loads.setdefault(_path(row.page_url), set()).add(_path(row.url))
         for page, want in MEDIA["weights"].items():
             assert loads[page] == set(want["resources"]), page
             truth = sum(_true_size(server, path) for path in want["resources"])
@@ -155,21 +155,21 @@ def test_media_audit_of_the_demo_site_finds_the_seeded_heavy_media_and_weighs_pa
         for page, on_demand in MEDIA["not_in_weight"].items():
             for path in on_demand:
                 assert path not in loads[page]
-                assert any(_path(r["url"]) == path and not r["in_weight"] for r in resources
-                           if _path(r["page_url"]) == page)
+                assert any(_path(r.url) == path and not r.in_weight for r in resources
+                           if _path(r.page_url) == page)
         launch = weights["/launch.html"]
         assert launch.over_budget and launch.bytes > 2 * 1024 * 1024 and launch.load_seconds > 25
         assert [f.check_id for f in bandwidth.fixes][:3] == ["legacy-image-format", "oversized-image",
                                                               "media-autoplay"]
 
     # Every file a page loads (pages themselves aside) is fetched once per crawl, however many pages share it.
-    page_paths = {_path(p["url"]) for p in pages} | {_path(p["final_url"]) for p in pages if p["final_url"]}
+    page_paths = {_path(p.url) for p in pages} | {_path(p.final_url) for p in pages if p.final_url}
     per_path = Counter(path.split("?")[0] for _method, path in requests)
-    assets = {_path(r["url"]) for r in resources if r["found_via"] != "page"}
+    assets = {_path(r.url) for r in resources if r.found_via != "page"}
     for path in assets - page_paths:
         assert per_path[path] == 1, (path, [r for r in requests if r[1].split("?")[0] == path])
     for path in MEDIA["shared"]:
-        users = {_path(r["page_url"]) for r in resources if _path(r["url"]) == path}
+        users = {_path(r.page_url) for r in resources if _path(r.url) == path}
         assert len(users) >= 2, path
         assert per_path[path] == 1, path
     # The report, when it shows the low-bandwidth section, shows these same weights.

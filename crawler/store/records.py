@@ -2,14 +2,13 @@
 
 Records are read-only by contract: a run's equal strings are one object, and equal JSON values (headers, data,
 sources...) one parsed value shared by every row that has them (Store.load_run: a 10,000-page run loads flat).
-`coerce` turns a dict of the same shape (a test's factory, a caller that built one) into a record.
+Callers read attributes; a changed copy is `dataclasses.replace(record, ...)`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from audits.model import Outcome, Severity
@@ -46,36 +45,8 @@ def float_or_none(value: Any) -> float | None:
     return v if v is None or math.isfinite(v) else None
 
 
-class _Row:
-    """Dict-style reads (`row["url"]`, `row.get("url")`) for callers written against the dicts the history
-    returned before records: crawler/cli.py, reports/aggregate.py, reports/savings.py and tests. Remove it once
-    they read attributes."""
-
-    __slots__ = ()
-
-    def __getitem__(self, key: str) -> Any:
-        try:
-            return getattr(self, key)
-        except AttributeError:
-            raise KeyError(key) from None
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return getattr(self, key, default)
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and hasattr(self, key)
-
-    def keys(self) -> list[str]:
-        return [f.name for f in fields(self)]  # type: ignore[arg-type]
-
-    @classmethod
-    def coerce(cls, value: Any) -> Any:
-        """`value` if it is a record of this type, else the record a mapping of the same keys describes."""
-        return value if isinstance(value, cls) else cls.from_mapping(value)  # type: ignore[attr-defined]
-
-
 @dataclass(frozen=True, slots=True)
-class RunRecord(_Row):
+class RunRecord:
     id: int | None
     site: str
     start_url: str
@@ -86,16 +57,9 @@ class RunRecord(_Row):
     versions: dict[str, Any]
     stats: dict[str, Any]
 
-    @classmethod
-    def from_mapping(cls, d: Mapping[str, Any]) -> RunRecord:
-        return cls(id=d.get("id"), site=d.get("site") or "", start_url=d.get("start_url") or "",
-                   started_at=d.get("started_at"), finished_at=d.get("finished_at"), status=d.get("status") or "",
-                   settings=dict(d.get("settings") or {}), versions=dict(d.get("versions") or {}),
-                   stats=dict(d.get("stats") or {}))
-
 
 @dataclass(frozen=True, slots=True)
-class PageRecord(_Row):
+class PageRecord:
     url: str
     final_url: str | None
     status: int | None
@@ -112,21 +76,9 @@ class PageRecord(_Row):
     browser: dict[str, Any] | None
     fetched_at: float | None
 
-    @classmethod
-    def from_mapping(cls, d: Mapping[str, Any]) -> PageRecord:
-        browser = d.get("browser")
-        return cls(url=str(d.get("url") or ""), final_url=d.get("final_url"), status=int_or_none(d.get("status")),
-                   content_type=d.get("content_type"), depth=int_or_none(d.get("depth")),
-                   found_via=d.get("found_via"), referrer=d.get("referrer"),
-                   sitemap_priority=float_or_none(d.get("sitemap_priority")), title=d.get("title"),
-                   inbound_links=int_or_none(d.get("inbound_links")) or 0, error=d.get("error"),
-                   redirect_chain=tuple(str(u) for u in (d.get("redirect_chain") or ())),
-                   headers=d.get("headers"), browser=browser if isinstance(browser, dict) else None,
-                   fetched_at=float_or_none(d.get("fetched_at")))
-
 
 @dataclass(frozen=True, slots=True)
-class FindingRecord(_Row):
+class FindingRecord:
     check_id: str
     url: str  # the page the finding is about
     selector: str
@@ -137,17 +89,9 @@ class FindingRecord(_Row):
     sources: tuple[str, ...]
     data: dict[str, Any]
 
-    @classmethod
-    def from_mapping(cls, d: Mapping[str, Any]) -> FindingRecord:
-        return cls(check_id=str(d.get("check_id") or "unknown"), url=str(d.get("url") or ""),
-                   selector=str(d.get("selector") or ""), snippet=str(d.get("snippet") or ""),
-                   message=str(d.get("message") or ""), severity=severity_of(d.get("severity")),
-                   outcome=outcome_of(d.get("outcome")), sources=tuple(str(s) for s in (d.get("sources") or ())),
-                   data=dict(d.get("data") or {}))
-
 
 @dataclass(frozen=True, slots=True)
-class ResourceRecord(_Row):
+class ResourceRecord:
     """One resource one page loads: the page_resources row joined with the resource's measurement."""
 
     page_url: str
@@ -171,18 +115,6 @@ class ResourceRecord(_Row):
     reason: str | None
     method: str | None
     info: dict[str, Any]
-
-    @classmethod
-    def from_mapping(cls, d: Mapping[str, Any]) -> ResourceRecord:
-        return cls(page_url=str(d.get("page_url") or ""), url=str(d.get("url") or ""), type=d.get("type") or "",
-                   found_via=d.get("found_via") or "", in_weight=bool(d.get("in_weight")),
-                   selector=d.get("selector") or "", data=dict(d.get("data") or {}),
-                   status=int_or_none(d.get("status")), content_type=d.get("content_type") or "",
-                   bytes=int_or_none(d.get("bytes")), decoded_bytes=int_or_none(d.get("decoded_bytes")),
-                   gzip_bytes=int_or_none(d.get("gzip_bytes")), encoding=d.get("encoding") or "",
-                   cache_control=d.get("cache_control"), expires=d.get("expires"), etag=d.get("etag"),
-                   last_modified=d.get("last_modified"), measured=bool(d.get("measured")),
-                   reason=d.get("reason"), method=d.get("method"), info=dict(d.get("info") or {}))
 
 
 @dataclass(frozen=True, slots=True)

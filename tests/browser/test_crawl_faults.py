@@ -115,23 +115,23 @@ def test_chromium_killed_mid_crawl_and_a_hanging_page_lose_nothing(tmp_path):
     store = Store(str(tmp_path / "h.db"))
     run, pages, _ = store.load_run(store.run_ids()[-1])
     store.close()
-    assert run["status"] == "finished", stderr[-3000:]
-    html = {p["url"].removeprefix(server.base_url): p for p in pages if p["content_type"].startswith("text/html")}
+    assert run.status == "finished", stderr[-3000:]
+    html = {p.url.removeprefix(server.base_url): p for p in pages if p.content_type.startswith("text/html")}
     assert set(html) == {"/", *PAGES, HANG}, sorted(html)  # no page is missing
     for path, page in html.items():
-        b = page["browser"]
+        b = page.browser
         assert b is not None, path
         assert b["audited"] is True or (b["audited"] is False and b["error"].startswith("audit failed: ")), (path, b)
     # the page that hangs the browser is recorded as not audited, with the reason; never as a pass
-    hang = html[HANG]["browser"]
+    hang = html[HANG].browser
     # (where the loop catches the browser decides the words: during the load, axe's run or a later command)
     assert hang["audited"] is False, hang
     assert any(why in hang["error"] for why in ("hung", "stopped responding", "did not finish")), hang
     # every other page was audited, the one under the killed browser on a fresh browser
-    assert all(p["browser"]["audited"] for path, p in html.items() if path != HANG), [
-        (path, p["browser"]["error"]) for path, p in html.items() if not p["browser"]["audited"]]
-    assert run["stats"]["audit/browser_replaced"] >= 2  # the killed one, and the one the hanging page took down
-    assert run["stats"]["audit/browser_pages"] == len(html) - 1
-    assert run["stats"]["audit/browser_failed"] == 1
+    assert all(p.browser["audited"] for path, p in html.items() if path != HANG), [
+        (path, p.browser["error"]) for path, p in html.items() if not p.browser["audited"]]
+    assert run.stats["audit/browser_replaced"] >= 2  # the killed one, and the one the hanging page took down
+    assert run.stats["audit/browser_pages"] == len(html) - 1
+    assert run.stats["audit/browser_failed"] == 1
     assert proc.returncode == 0, stderr[-3000:]  # and the report was written
     assert (tmp_path / "out" / "report.json").exists()

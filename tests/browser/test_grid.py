@@ -148,22 +148,22 @@ def test_crawl_through_the_grid_audits_every_page(grid, tmp_path):
     store = Store(str(db))
     run, pages, findings = store.load_run(store.run_ids()[-1])
     store.close()
-    assert run["status"] == "finished"
-    assert run["settings"]["AUDIT_WEBDRIVER_URL"] == grid.url
-    assert run["versions"]["chromium"] and run["versions"]["axe_core"].startswith("4.")
-    html = [p for p in pages if p["status"] == 200 and p["content_type"].startswith("text/html")]
+    assert run.status == "finished"
+    assert run.settings["AUDIT_WEBDRIVER_URL"] == grid.url
+    assert run.versions["chromium"] and run.versions["axe_core"].startswith("4.")
+    html = [p for p in pages if p.status == 200 and p.content_type.startswith("text/html")]
     assert len(html) >= 15  # the demo site's pages (tests/test_end_to_end.py checks the exact list)
-    assert all(p["browser"] and p["browser"]["audited"] for p in html), [
-        (p["url"], p["browser"]) for p in html if not (p["browser"] and p["browser"]["audited"])]
-    assert run["stats"]["audit/browser_pages"] == len(html)
+    assert all(p.browser and p.browser["audited"] for p in html), [
+        (p.url, p.browser) for p in html if not (p.browser and p.browser["audited"])]
+    assert run.stats["audit/browser_pages"] == len(html)
     # the defects only a browser can see were seen through the Grid: by axe, and by our keyboard walk (without
     # DevTools on a Grid node there is no focused-vs-unfocused screenshot, so a missing focus indicator whose styles
     # do not change is left to review there instead of failing)
     by_browser: dict[str, set[str]] = {}
     for f in findings:
-        seen = (f["outcome"] == str(Outcome.FAIL) and ("axe" in f["sources"] or "browser" in f["sources"])) or (
-            f["outcome"] == str(Outcome.REVIEW) and "browser" in f["sources"])
+        seen = (f.outcome is Outcome.FAIL and ("axe" in f.sources or "browser" in f.sources)) or (
+            f.outcome is Outcome.REVIEW and "browser" in f.sources)
         if seen:
-            by_browser.setdefault(urlsplit(f["url"]).path, set()).add(f["check_id"])
+            by_browser.setdefault(urlsplit(f.url).path, set()).add(f.check_id)
     for path, checks in EXPECTED["browser"].items():
         assert set(checks) <= by_browser.get(path, set()), (path, by_browser.get(path))

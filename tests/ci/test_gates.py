@@ -193,7 +193,7 @@ def test_report_and_baseline_commands_gate_with_exit_codes(tmp_path, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert all(isinstance(r["score"], float) and r["score"] > 0 for r in rows)  # recorded by `report`
     store = Store(db)
-    assert SCORE_STAT in store.get_run(2)["stats"]
+    assert SCORE_STAT in store.get_run(2).stats
     store.close()
 
 

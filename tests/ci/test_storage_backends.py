@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import asdict
+from dataclasses import FrozenInstanceError, asdict, replace
 
 import pytest
 
@@ -22,7 +22,13 @@ from crawler.store import (
     open_store,
 )
 from crawler.store.migrate import head
-from crawler.store.records import Referrer
+from crawler.store.records import (
+    Referrer,
+    float_or_none,
+    int_or_none,
+    outcome_of,
+    severity_of,
+)
 from tests.helpers import FIXTURE_SITES, run_cli
 
 PAGE = {"url": "https://s.example/", "final_url": "https://s.example/", "status": 200, "content_type": "text/html",
@@ -77,8 +83,10 @@ def test_a_run_round_trips_identically(db_url):
         ("color-contrast", Severity.MODERATE, Outcome.FAIL)]
     assert findings[0].sources == ("static",) and findings[0].data == {"n": 1}
     assert findings[0].sources is findings[1].sources and findings[0].check_id is findings[1].check_id  # shared
-    # Dict-style reads still work for callers not moved to attributes yet.
-    assert run["status"] == "finished" and pages[0].get("title") == "Home" and findings[0]["outcome"] == "fail"
+    # Records are read by attribute only: no dict-style bridge.
+    assert not hasattr(run, "get") and not hasattr(findings[0], "keys")
+    with pytest.raises(TypeError):
+        run["status"]
     # A page stored again replaces the first copy (an upsert on both backends).
     store.add_page(run_id, {**PAGE, "title": "Home again"}, [])
     _, pages, _ = store.load_run(run_id)
@@ -254,9 +262,14 @@ def test_unusable_databases_are_one_sentence(tmp_path):
     assert (tmp_path / "by-url.db").exists()
 
 
-def test_records_from_mappings_read_like_stored_ones():
-    f = FindingRecord.coerce({"check_id": "x", "url": "u", "severity": "bogus", "outcome": None, "sources": ["a"]})
-    assert (f.severity, f.outcome, f.sources, f.data, f.selector) == (Severity.MODERATE, Outcome.FAIL, ("a",), {}, "")
-    assert FindingRecord.coerce(f) is f and dict(f)["check_id"] == "x" and {**f, "url": "v"}["url"] == "v"
-    p = PageRecord.coerce({"url": "u", "status": "200", "sitemap_priority": "nan", "redirect_chain": ["a"]})
-    assert (p.status, p.sitemap_priority, p.redirect_chain, p.inbound_links) == (200, None, ("a",), 0)
+def test_stored_values_are_read_the_way_records_hold_them():
+    assert (severity_of("bogus"), severity_of("critical")) == (Severity.MODERATE, Severity.CRITICAL)
+    assert (outcome_of(None), outcome_of("needs-review"), outcome_of("?")) == (Outcome.FAIL, Outcome.REVIEW,
+                                                                                Outcome.ERROR)
+    assert (int_or_none("200"), int_or_none("x"), float_or_none("nan"), float_or_none("0.5")) == (200, None, None, 0.5)
+    f = FindingRecord(check_id="x", url="u", selector="", snippet="", message="", severity=Severity.MODERATE,
+                      outcome=Outcome.FAIL, sources=("a",), data={})
+    g = replace(f, url="v")  # a changed copy: records are frozen
+    assert (f.url, g.url, g.check_id) == ("u", "v", "x")
+    with pytest.raises(FrozenInstanceError):
+        f.url = "w"  # type: ignore[misc]

@@ -38,7 +38,7 @@ def _crawl(tmp_path, *extra: str, routes=None, site=CRAWL_SITE):
     run_id = store.run_ids()[-1]
     run, pages, findings = store.load_run(run_id)
     store.close()
-    return res, base, run, {p["url"].removeprefix(base): p for p in pages}, findings, requests
+    return res, base, run, {p.url.removeprefix(base): p for p in pages}, findings, requests
 
 
 def test_canonical_urls_drop_fragments_and_tracking_but_keep_real_parameters():
@@ -67,30 +67,30 @@ def test_invalid_start_urls_are_refused_in_one_sentence(bad, says):
 def test_crawl_records_every_page_once_with_status_type_and_depth(tmp_path):
     res, base, run, pages, findings, requests = _crawl(tmp_path)
     assert res.code == 0, res.stderr
-    assert run["status"] == "finished"
+    assert run.status == "finished"
     # The post is linked with a fragment, with utm_ tags and plainly: one page, fetched once.
     assert "/blog/post.html" in pages
     assert sum(1 for m, p in requests if p.startswith("/blog/post.html") and "page=2" not in p) == 1
     assert "/blog/post.html?page=2" in pages  # a real query parameter is a different page
     # Sitemaps: /sitemap.xml and the robots.txt sitemap index both seed pages no link reaches.
-    assert pages["/orphan.html"]["found_via"] == "sitemap"
-    assert pages["/nested-orphan.html"]["found_via"] == "sitemap"
-    assert pages["/nested-orphan.html"]["sitemap_priority"] == 0.3
-    assert pages["/orphan.html"]["sitemap_priority"] == 0.5  # listed with ?utm_campaign=: the same page
+    assert pages["/orphan.html"].found_via == "sitemap"
+    assert pages["/nested-orphan.html"].found_via == "sitemap"
+    assert pages["/nested-orphan.html"].sitemap_priority == 0.3
+    assert pages["/orphan.html"].sitemap_priority == 0.5  # listed with ?utm_campaign=: the same page
     # robots.txt is obeyed; other hosts and mailto: are never fetched.
-    assert pages["/private/hidden.html"]["error"] == "blocked by robots.txt"
-    assert pages["/private/hidden.html"]["status"] is None
+    assert pages["/private/hidden.html"].error == "blocked by robots.txt"
+    assert pages["/private/hidden.html"].status is None
     assert not any(p.startswith("/private/") for _, p in requests)
     assert not any("elsewhere" in u for u in pages)
     # Non-HTML, broken and redirected URLs are recorded as pages.
-    assert pages["/report.pdf"]["content_type"].startswith("application/pdf")
-    assert pages["/gone.html"]["status"] == 404
-    assert pages["/moved.html"]["status"] == 200
-    assert pages["/moved.html"]["final_url"] == base + "/target.html"
-    assert pages["/"]["depth"] == 0 and pages["/blog/"]["depth"] == 1
-    assert pages["/blog/"]["inbound_links"] == 1
+    assert pages["/report.pdf"].content_type.startswith("application/pdf")
+    assert pages["/gone.html"].status == 404
+    assert pages["/moved.html"].status == 200
+    assert pages["/moved.html"].final_url == base + "/target.html"
+    assert pages["/"].depth == 0 and pages["/blog/"].depth == 1
+    assert pages["/blog/"].inbound_links == 1
     # The 404 is a finding on each page that links to it, on the link itself.
-    broken = sorted((f["url"].removeprefix(base), f["selector"]) for f in findings if f["check_id"] == "broken-link")
+    broken = sorted((f.url.removeprefix(base), f.selector) for f in findings if f.check_id == "broken-link")
     assert [u for u, _ in broken] == ["/", "/blog/"]
     assert all(s.endswith("a:nth-of-type(6)") or s.endswith("a:nth-of-type(3)") for _, s in broken)
     # The summary tells the user what happened and where the report is.
@@ -118,18 +118,18 @@ def test_sitemap_priority_is_kept_whichever_way_a_page_was_found_first(tmp_path)
 
     res, _, _, pages, _, _ = _crawl(tmp_path, routes={"/sitemap.xml": slow_sitemap})
     assert res.code == 0, res.stderr
-    assert pages["/"]["found_via"] == "start" and pages["/"]["sitemap_priority"] == 1.0
-    assert pages["/deep/1.html"]["found_via"] == "link" and pages["/deep/1.html"]["sitemap_priority"] == 0.9
-    assert pages["/nested-orphan.html"]["found_via"] == "sitemap"
-    assert pages["/nested-orphan.html"]["sitemap_priority"] == 0.3
-    assert pages["/blog/"]["sitemap_priority"] is None  # in no sitemap
+    assert pages["/"].found_via == "start" and pages["/"].sitemap_priority == 1.0
+    assert pages["/deep/1.html"].found_via == "link" and pages["/deep/1.html"].sitemap_priority == 0.9
+    assert pages["/nested-orphan.html"].found_via == "sitemap"
+    assert pages["/nested-orphan.html"].sitemap_priority == 0.3
+    assert pages["/blog/"].sitemap_priority is None  # in no sitemap
     assert not any("elsewhere" in u for u in pages)
 
 
 def test_ignore_robots_crawls_disallowed_pages(tmp_path):
     res, _, _, pages, _, _ = _crawl(tmp_path, "--ignore-robots")
     assert res.code == 0, res.stderr
-    assert pages["/private/hidden.html"]["status"] == 200
+    assert pages["/private/hidden.html"].status == 200
 
 
 def test_max_pages_max_depth_include_and_exclude(tmp_path):
@@ -276,11 +276,11 @@ def test_ctrl_c_keeps_what_was_audited(tmp_path):
     assert "Traceback" not in err
     store = Store(str(db))
     run, pages, findings = store.load_run(store.run_ids()[-1])
-    assert run["status"] == "interrupted"
+    assert run.status == "interrupted"
     assert len(pages) >= 3
     assert (tmp_path / "o" / "report.html").exists()
     # html-has-lang fires on every slow page: findings of the audited pages were kept
-    assert {f["url"] for f in findings if f["check_id"] == "html-has-lang"} == {p["url"] for p in pages}
+    assert {f.url for f in findings if f.check_id == "html-has-lang"} == {p.url for p in pages}
 
 
 def test_grid_credentials_never_reach_the_history():

@@ -7,26 +7,32 @@ import re
 from types import SimpleNamespace
 
 from audits.media import _network as net
+from crawler.store.records import FindingRecord, ResourceRecord
 from reports.bandwidth import build_bandwidth, site_fixes
 from reports.writers.html import environment
+from tests.reports.report_factories import (
+    make_finding,
+    make_page,
+    make_resource,
+    make_run,
+)
 
 SITE = "https://shop.test"
 
 
 def _row(page: str, url: str, type_: str, nbytes: int | None, *, found_via: str = "img[src]", in_weight: bool = True,
-         reason: str | None = None, data: dict | None = None) -> dict:
-    return {"page_url": SITE + page, "url": SITE + url, "type": type_, "found_via": found_via, "in_weight": in_weight,
-            "selector": "", "data": data or {}, "status": 200 if nbytes is not None else None, "content_type": "",
-            "bytes": nbytes, "measured": nbytes is not None, "reason": reason, "info": {}}
+         reason: str | None = None, data: dict | None = None) -> ResourceRecord:
+    return make_resource(SITE + page, SITE + url, type_, nbytes, found_via=found_via, in_weight=in_weight,
+                         data=data or {}, status=200 if nbytes is not None else None, reason=reason)
 
 
-def _doc(page: str, nbytes: int) -> dict:
+def _doc(page: str, nbytes: int) -> ResourceRecord:
     return _row(page, page, "document", nbytes, found_via="page", data={"extra_origins": 0, "chain_depth": 2})
 
 
-def _finding(page: str, check_id: str, resource: str | None, saved: int, **data) -> dict:
-    return {"check_id": check_id, "url": SITE + page, "selector": "img", "outcome": "fail", "message": "M.",
-            "data": {"resource": SITE + resource if resource else None, "bytes_saved": saved, **data}}
+def _finding(page: str, check_id: str, resource: str | None, saved: int, **data) -> FindingRecord:
+    return make_finding(check_id, SITE + page, "img", message="M.", sources=(),
+                        data={"resource": SITE + resource if resource else None, "bytes_saved": saved, **data})
 
 
 def _site(pages: int = 40):
@@ -43,14 +49,14 @@ def _site(pages: int = 40):
                   _row("/p0.html", "/never.js", "script", None, found_via="script[src]", reason="no answer within 10 s")]
     findings.append(_finding("/p0.html", "animated-gif", "/spin.gif", 400_000))
     findings.append(_finding("/p0.html", "page-weight", None, 100_000))
-    findings.append({"check_id": "image-alt", "url": SITE + "/p0.html", "outcome": "fail", "data": {}})
-    pages_ = [{"url": SITE + f"/p{i}.html", "title": f"Page {i}"} for i in range(pages)]
-    run = {"id": 1, "settings": {"AUDIT_PAGE_WEIGHT_BUDGET": 2000}}
+    findings.append(make_finding("image-alt", SITE + "/p0.html", "", message="", sources=()))
+    pages_ = [make_page(f"/p{i}.html", url=SITE + f"/p{i}.html", title=f"Page {i}") for i in range(pages)]
+    run = make_run(id=1, settings={"AUDIT_PAGE_WEIGHT_BUDGET": 2000})
     return run, pages_, resources, findings
 
 
 def test_no_resources_no_section():
-    assert build_bandwidth({"settings": {}}, [], [], []) is None
+    assert build_bandwidth(make_run(settings={}), [], [], []) is None
 
 
 def test_page_weights_by_type_time_and_cost():
@@ -137,13 +143,12 @@ def test_saved_bytes_count_once_each_file_and_page_weight_keeps_only_the_rest():
     assert bw.bytes_saved == site_bytes_saved(findings) == 1_800_000 + 400_000
     assert bw.to_dict()["bytes_saved"] == 2_200_000
     # /p0.html is 100,000 bytes over, all of them saved by the fixes to its files: page-weight carries 0
-    (weight,) = [f for f in net_page_weight(findings) if f["check_id"] == "page-weight"]
-    assert weight["data"] == {"resource": None, "bytes_saved": 0, "bytes_over": 100_000,
-                              "bytes_attributed": 2_200_000}
+    (weight,) = [f for f in net_page_weight(findings) if f.check_id == "page-weight"]
+    assert weight.data == {"resource": None, "bytes_saved": 0, "bytes_over": 100_000, "bytes_attributed": 2_200_000}
     # a page 3 MB over whose files' fixes save 2.2 MB: page-weight carries the 0.8 MB no fix accounts for
-    raw = next(f for f in findings if f["check_id"] == "page-weight")
-    raw["data"]["bytes_saved"] = 3_000_000
-    (weight,) = [f for f in net_page_weight(findings) if f["check_id"] == "page-weight"]
-    assert (weight["data"]["bytes_saved"], weight["data"]["bytes_attributed"]) == (800_000, 2_200_000)
+    raw = next(f for f in findings if f.check_id == "page-weight")
+    raw.data["bytes_saved"] = 3_000_000
+    (weight,) = [f for f in net_page_weight(findings) if f.check_id == "page-weight"]
+    assert (weight.data["bytes_saved"], weight.data["bytes_attributed"]) == (800_000, 2_200_000)
     assert net_page_weight(net_page_weight(findings)) == net_page_weight(findings)
-    assert raw["data"]["bytes_saved"] == 3_000_000  # the stored findings are not changed
+    assert raw.data["bytes_saved"] == 3_000_000  # the stored findings are not changed

@@ -76,20 +76,20 @@ def test_a_resource_that_never_answers_or_never_ends_is_unmeasured_and_the_page_
     assert res.code == 0, res.stderr
     assert seconds < 60
     run, pages, findings, resources = _load(db)
-    assert run["status"] == "finished"
-    assert {_path(p["url"]) for p in pages if p["status"] == 200} == {"/", "/other.html"}
-    rows = {(_path(r["page_url"]), _path(r["url"])): r for r in resources}
+    assert run.status == "finished"
+    assert {_path(p.url) for p in pages if p.status == 200} == {"/", "/other.html"}
+    rows = {(_path(r.page_url), _path(r.url)): r for r in resources}
 
     never = rows[("/", "/slow/never.png")]
-    assert not never["measured"] and never["bytes"] is None
-    assert "no answer within 2 s" in never["reason"]
+    assert not never.measured and never.bytes is None
+    assert "no answer within 2 s" in never.reason
     endless = rows[("/", "/slow/endless.js")]
-    assert not endless["measured"] and "did not end after 16.0 MB" in endless["reason"]
+    assert not endless.measured and "did not end after 16.0 MB" in endless.reason
     trickle = rows[("/", "/slow/trickle.css")]
-    assert not trickle["measured"] and "did not finish within 2 s" in trickle["reason"]
+    assert not trickle.measured and "did not finish within 2 s" in trickle.reason
     ok = rows[("/", "/img/dot.png")]
-    assert ok["measured"] and ok["bytes"] == (SITE / "img" / "dot.png").stat().st_size
-    assert ok["info"]["format"] == "png" and ok["info"]["width"] == 10
+    assert ok.measured and ok.bytes == (SITE / "img" / "dot.png").stat().st_size
+    assert ok.info["format"] == "png" and ok.info["width"] == 10
 
     bandwidth = build_bandwidth(run, pages, resources, findings)
     home = next(p for p in bandwidth.pages if _path(p.url) == "/")
@@ -100,7 +100,7 @@ def test_a_resource_that_never_answers_or_never_ends_is_unmeasured_and_the_page_
     per_path = Counter(p.split("?")[0] for _, p in requests)
     for path in ("/slow/never.png", "/slow/endless.js", "/slow/trickle.css", "/img/dot.png", "/css/ok.css"):
         assert per_path[path] == 1, (path, per_path[path])
-    assert run["stats"].get("audit/media_pages") == 2
+    assert run.stats.get("audit/media_pages") == 2
 
 
 def test_page_weight_budget_flag_sets_the_budget(tmp_path):
@@ -109,11 +109,11 @@ def test_page_weight_budget_flag_sets_the_budget(tmp_path):
                   timeout=300)
     assert res.code == 0, res.stderr
     run, pages, findings, resources = _load(db)
-    assert run["settings"]["AUDIT_PAGE_WEIGHT_BUDGET"] == 6
+    assert run.settings["AUDIT_PAGE_WEIGHT_BUDGET"] == 6
     bandwidth = build_bandwidth(run, pages, resources, findings)
     assert bandwidth.budget_bytes == 6 * 1024
     heavy = {_path(p.url) for p in bandwidth.pages if p.bytes > 6 * 1024}
-    flagged = {_path(f["url"]) for f in findings if f["check_id"] == "page-weight"}
+    flagged = {_path(f.url) for f in findings if f.check_id == "page-weight"}
     assert flagged == heavy and "/launch.html" in flagged and len(flagged) < len(bandwidth.pages)
 
 
@@ -168,14 +168,14 @@ def test_with_the_browser_script_loaded_files_count_and_displayed_sizes_are_used
                       "--db", str(db), timeout=300)
     assert res.code == 0, res.stderr
     run, pages, findings, resources = _load(db)
-    (page,) = [p for p in pages if _path(p["url"]) == "/"]
-    assert page["browser"]["audited"] and "resources" not in page["browser"]
-    rows = {_path(r["url"]): r for r in resources}
+    (page,) = [p for p in pages if _path(p.url) == "/"]
+    assert page.browser["audited"] and "resources" not in page.browser
+    rows = {_path(r.url): r for r in resources}
     scripted = rows["/img/by-script.png"]
-    assert scripted["found_via"] == "browser" and scripted["in_weight"] and scripted["type"] == "image"
-    assert scripted["bytes"] == (site / "img" / "by-script.png").stat().st_size
+    assert scripted.found_via == "browser" and scripted.in_weight and scripted.type == "image"
+    assert scripted.bytes == (site / "img" / "by-script.png").stat().st_size
     bandwidth = build_bandwidth(run, pages, resources, findings)
     assert bandwidth.pages[0].type_bytes("image") == sum(
         (site / "img" / n).stat().st_size for n in ("wide.png", "by-script.png"))
-    (oversized,) = [f for f in findings if f["check_id"] == "oversized-image"]
-    assert oversized["data"]["needed_width"] == 175  # shown 100 CSS px wide, at the phone's 1.75 pixel ratio
+    (oversized,) = [f for f in findings if f.check_id == "oversized-image"]
+    assert oversized.data["needed_width"] == 175  # shown 100 CSS px wide, at the phone's 1.75 pixel ratio

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
 
 import pytest
 
 from audits.model import Check
+from crawler.store.records import FindingRecord, PageRecord, RunRecord
 from tests.reports.report_factories import CHECKS, sample_inputs
 
 
@@ -16,5 +17,5 @@ def lookup() -> Callable[[str], Check | None]:
 
 
 @pytest.fixture
-def sample() -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+def sample() -> tuple[RunRecord, list[PageRecord], list[FindingRecord]]:
     return sample_inputs()

@@ -1,19 +1,28 @@
-"""Builders for the report tests: runs, pages and findings in the shapes storage returns, checks, a PNG."""
+"""Builders for the report tests: runs, pages and findings as the store returns them (records), checks, a PNG."""
 
 from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Iterable
 from typing import Any
 
 from audits import registry
 from audits.browser import axe_map
 from audits.model import Check, Persona, Severity
+from crawler.store.records import (
+    FindingRecord,
+    PageRecord,
+    ResourceRecord,
+    RunRecord,
+    outcome_of,
+    severity_of,
+)
 
 SITE = "http://127.0.0.1:8000"
 
 
-def make_run(**kw: Any) -> dict[str, Any]:
+def make_run(**kw: Any) -> RunRecord:
     run: dict[str, Any] = {
         "id": 42,
         "site": SITE,
@@ -26,10 +35,10 @@ def make_run(**kw: Any) -> dict[str, Any]:
         "stats": {"pages": 3},
     }
     run.update(kw)
-    return run
+    return RunRecord(**run)
 
 
-def make_page(path: str, **kw: Any) -> dict[str, Any]:
+def make_page(path: str, **kw: Any) -> PageRecord:
     url = SITE + path
     page: dict[str, Any] = {
         "url": url,
@@ -37,32 +46,43 @@ def make_page(path: str, **kw: Any) -> dict[str, Any]:
         "status": 200,
         "content_type": "text/html; charset=utf-8",
         "depth": 1,
-        "title": f"Title of {path}",
         "found_via": "link",
+        "referrer": None,
+        "sitemap_priority": None,
+        "title": f"Title of {path}",
         "inbound_links": 1,
         "error": None,
-        "redirect_chain": [],
+        "redirect_chain": (),
+        "headers": None,
         "browser": None,
+        "fetched_at": None,
     }
     page.update(kw)
-    return page
+    page["redirect_chain"] = tuple(page["redirect_chain"])
+    return PageRecord(**page)
 
 
-def make_finding(check_id: str, path_or_url: str, selector: str = "html", **kw: Any) -> dict[str, Any]:
+def make_finding(check_id: str, path_or_url: str, selector: str = "html", *, severity: str = "serious",
+                 outcome: str = "fail", sources: Iterable[str] = ("static",), data: dict[str, Any] | None = None,
+                 snippet: str = "", message: str | None = None) -> FindingRecord:
+    """A finding as the store returns it; severity and outcome as stored (an unknown severity reads as moderate)."""
     url = path_or_url if "://" in path_or_url or ":" in path_or_url.split("/")[0] else SITE + path_or_url
-    f: dict[str, Any] = {
-        "check_id": check_id,
-        "url": url,
-        "selector": selector,
-        "snippet": "",
-        "message": f"{check_id} fails here",
-        "severity": "serious",
-        "outcome": "fail",
-        "sources": ["static"],
-        "data": {},
+    return FindingRecord(check_id=check_id, url=url, selector=selector, snippet=snippet,
+                         message=f"{check_id} fails here" if message is None else message,
+                         severity=severity_of(severity), outcome=outcome_of(outcome), sources=tuple(sources),
+                         data=dict(data or {}))
+
+
+def make_resource(page_url: str, url: str, type_: str, nbytes: int | None, **kw: Any) -> ResourceRecord:
+    """One resource a page loads, joined with its measurement (measured when it has a size)."""
+    row: dict[str, Any] = {
+        "page_url": page_url, "url": url, "type": type_, "found_via": "img[src]", "in_weight": True, "selector": "",
+        "data": {}, "status": None, "content_type": "", "bytes": nbytes, "decoded_bytes": None, "gzip_bytes": None,
+        "encoding": "", "cache_control": None, "expires": None, "etag": None, "last_modified": None,
+        "measured": nbytes is not None, "reason": None, "method": None, "info": {},
     }
-    f.update(kw)
-    return f
+    row.update(kw)
+    return ResourceRecord(**row)
 
 
 def _noop(*_: Any) -> None:
@@ -142,7 +162,7 @@ def png_bytes(width: int = 4, height: int = 2) -> bytes:
 
 
 
-def sample_inputs() -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+def sample_inputs() -> tuple[RunRecord, list[PageRecord], list[FindingRecord]]:
     """A small finished run: 6 pages (one PDF, one 404, one robots-blocked, one redirect) and mixed findings."""
     pages = [
         make_page("/", depth=0, found_via="start", title="Home", browser={"audited": True, "error": None}),

@@ -283,7 +283,9 @@ def test_empty_and_partial_runs():
     report = build_report(make_run(status="interrupted", finished_at=None), [], [])
     assert report.fixes == [] and report.pages == [] and report.summary.pages_crawled == 0 and report.run.partial
     assert report.summary.fixes_by_severity == {"critical": 0, "serious": 0, "moderate": 0, "minor": 0}
-    report = build_report({"id": 1, "site": SITE, "status": "running"}, [], [])
+    bare = make_run(id=1, start_url="", started_at=None, finished_at=None, status="running", settings={}, versions={},
+                    stats={})
+    report = build_report(bare, [], [])
     assert report.run.start_url == SITE and report.run.versions["axe_core"] is None
 
 

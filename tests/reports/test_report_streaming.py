@@ -3,36 +3,34 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
+from crawler.store.records import PageRecord, ResourceRecord
 from reports.aggregate import build_report
 from reports.bandwidth import build_bandwidth
 from reports.writers import html as html_writer
 from reports.writers import json as json_writer
 
-from .report_factories import SITE
+from .report_factories import SITE, make_finding, make_resource
 
 
-def _resources(pages: list[dict]) -> list[dict]:
+def _resources(pages: list[PageRecord]) -> list[ResourceRecord]:
     rows = []
     for i, p in enumerate(pages):
-        if p["status"] != 200 or not (p["content_type"] or "").startswith("text/html"):
+        if p.status != 200 or not (p.content_type or "").startswith("text/html"):
             continue
-        common = {"page_url": p["url"], "found_via": "page", "in_weight": True, "measured": True, "reason": None,
-                  "selector": "", "data": {}, "info": {}}
-        rows.append({**common, "url": p["url"], "type": "document", "bytes": 20_000 + i})
-        rows.append({**common, "url": f"{SITE}/hero-{i}.jpg", "type": "image", "found_via": "img",
-                     "bytes": 900_000 * (i + 1)})
-        rows.append({**common, "url": f"{SITE}/slow-{i}.js", "type": "script", "found_via": "script",
-                     "measured": False, "bytes": None, "reason": "timed out"})
+        rows.append(make_resource(p.url, p.url, "document", 20_000 + i, found_via="page"))
+        rows.append(make_resource(p.url, f"{SITE}/hero-{i}.jpg", "image", 900_000 * (i + 1), found_via="img"))
+        rows.append(make_resource(p.url, f"{SITE}/slow-{i}.js", "script", None, found_via="script",
+                                  reason="timed out"))
     return rows
 
 
 def _report(sample, lookup, previous=None):
     run, pages, findings = sample
-    findings = findings + [{"check_id": "image-size", "url": SITE + "/a", "selector": "main > img", "snippet": "<img>",
-                            "message": "A big image.", "severity": "moderate", "outcome": "fail",
-                            "sources": ["media"],
-                            "data": {"resource": SITE + "/hero-1.jpg", "bytes_saved": 500_000}}]
+    findings = findings + [make_finding("image-size", "/a", "main > img", snippet="<img>", message="A big image.",
+                                        severity="moderate", sources=["media"],
+                                        data={"resource": SITE + "/hero-1.jpg", "bytes_saved": 500_000})]
     report = build_report(run, pages, findings, lookup=lookup, previous=previous)
     report.bandwidth = build_bandwidth(run, pages, _resources(pages), findings)
     return report
@@ -51,14 +49,14 @@ def test_json_write_is_dumps_byte_for_byte(tmp_path, sample, lookup, monkeypatch
 
 def test_json_write_with_a_trend_and_no_bandwidth(tmp_path, sample, lookup):
     run, pages, findings = sample
-    report = build_report(run, pages, findings, lookup=lookup, previous=lambda: (dict(run, id=1), pages, []))
+    report = build_report(run, pages, findings, lookup=lookup, previous=lambda: (replace(run, id=1), pages, []))
     assert report.trend is not None and report.trend.previous_run_id == 1
     assert json_writer.write(report, tmp_path / "r.json").read_text(encoding="utf-8") == json_writer.dumps(report)
 
 
 def test_previous_run_loader_gives_the_same_trend_as_its_rows(sample, lookup):
     run, pages, findings = sample
-    before = (dict(run, id=1), pages[:3], findings[:4])
+    before = (replace(run, id=1), pages[:3], findings[:4])
     eager = json_writer.to_dict(build_report(run, pages, findings, lookup=lookup, previous=before))
     lazy = json_writer.to_dict(build_report(run, pages, findings, lookup=lookup, previous=lambda: before))
     assert eager == lazy and eager["trend"]["counts"]["unchanged"] > 0
