@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 
-def _children() -> dict[int, list[int]]:
-    """ppid -> pids, read from /proc."""
-    tree: dict[int, list[int]] = {}
+def proc_stats() -> Iterator[tuple[int, list[str]]]:
+    """(pid, the fields of /proc/PID/stat after the command name: state ppid pgrp session ...) of every process."""
     for name in os.listdir("/proc"):
         if not name.isdigit():
             continue
@@ -20,9 +19,15 @@ def _children() -> dict[int, list[int]]:
         except OSError:
             continue
         # pid (comm) state ppid ...; comm may contain spaces and parentheses
-        rest = stat[stat.rfind(")") + 2 :].split()
-        if len(rest) > 1:
-            tree.setdefault(int(rest[1]), []).append(int(name))
+        yield int(name), stat[stat.rfind(")") + 2 :].split()
+
+
+def _children() -> dict[int, list[int]]:
+    """ppid -> pids, read from /proc."""
+    tree: dict[int, list[int]] = {}
+    for pid, fields in proc_stats():
+        if len(fields) > 1:
+            tree.setdefault(int(fields[1]), []).append(pid)
     return tree
 
 

