@@ -15,20 +15,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from statistics import median
 from typing import Any
 from urllib.parse import urlsplit
 
+from audits.families import Need
 from audits.media import _network as net
 from audits.media._model import TYPE_LABELS, TYPES
 from audits.model import Outcome
+from audits.registry import by_need
 from audits.registry import get as registry_get
 from crawler.store.records import FindingRecord, PageRecord, ResourceRecord, RunRecord
 from reports import savings
 
-MEDIA_CHECKS = ("page-weight", "oversized-image", "legacy-image-format", "offscreen-images", "animated-gif",
-                "media-autoplay", "video-preload", "heavy-web-font", "text-compression", "static-asset-caching",
-                "large-script")
 CHART_PAGES = 10  # heaviest pages drawn in the chart (the table lists them all)
 # Bar colours: each at least 3:1 against white (WCAG 1.4.11), told apart by the legend and the table, not colour alone.
 TYPE_COLOURS = {
@@ -254,6 +254,12 @@ def _short(url: str | None) -> str:
     return path + (f"?{p.query}" if p.query else "")
 
 
+@cache
+def _media_checks() -> frozenset[str]:
+    """Ids of the checks of every family that reads what a page downloads (Need.RESOURCES): the media checks."""
+    return frozenset(c.id for _, checks in by_need(Need.RESOURCES) for c in checks)
+
+
 def _check_meta(check_id: str) -> tuple[str, str]:
     """(failure title, how to fix) from the registry, or the id when the check is unknown."""
     try:
@@ -308,11 +314,11 @@ def build_bandwidth(
     for row in resources:
         by_page.setdefault(row.page_url, []).append(row)
 
-    media_findings = [f for f in findings if f.check_id in MEDIA_CHECKS and f.outcome == Outcome.FAIL]
+    media_findings = [f for f in findings if f.check_id in _media_checks() and f.outcome == Outcome.FAIL]
     fixes_by_page: dict[str, list[PageFix]] = {}
     for f in media_findings:
         data = f.data
-        if f.check_id == "page-weight" or not data.get("bytes_saved"):
+        if savings.is_budget(f.check_id) or not data.get("bytes_saved"):  # the page's budget is no file's fix
             continue
         fixes_by_page.setdefault(f.url, []).append(PageFix(
             check_id=f.check_id, title=meta(f.check_id)[0], resource=data.get("resource"),
@@ -392,7 +398,7 @@ def site_fixes(findings: Iterable[FindingRecord],
     """
     groups: dict[tuple[str, str], list[FindingRecord]] = {}
     for f in findings:
-        if f.check_id == "page-weight" or f.check_id not in MEDIA_CHECKS:
+        if savings.is_budget(f.check_id) or f.check_id not in _media_checks():
             continue
         key = (f.check_id, f.data.get("resource") or f"{f.url}#{f.selector}")
         groups.setdefault(key, []).append(f)

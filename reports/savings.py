@@ -33,6 +33,11 @@ def _budgets() -> frozenset[str]:
     return frozenset(c.id for c in load_checks().values() if c.budget)
 
 
+def is_budget(check_id: str) -> bool:
+    """Whether the check is a page's byte budget (page-weight): a page-level summary, not a fix to one file."""
+    return check_id in _budgets()
+
+
 def _bytes(value: Any) -> int:
     try:
         return max(0, int(value))
