@@ -11,7 +11,8 @@ answer within the timeout, or whose body never ends, is marked unmeasured with t
 audited and reported ("at least N bytes").
 
 MeasurementCache shares a measurement in flight between the pages that ask for it, and reads one another process
-of the run already made from the store (Store.measurement) instead of measuring it again.
+of the run already made from the store (Store.measurements, asked once per page) instead of measuring it again;
+what it measures is stored with the next page's resources (Store.add_page_resources), not one row at a time.
 """
 
 from __future__ import annotations
@@ -166,12 +167,15 @@ def _css_from_json(data: dict[str, Any]) -> CssRefs:
 
 class MeasurementCache:
     """Each URL measured once per run: concurrent pages asking for it share one in-flight measurement, and a URL
-    another process of the run already measured is read from the store (Store.measurement) instead."""
+    another process of the run already measured is read from the store (Store.measurements) instead."""
 
     def __init__(self, crawler: Any, config: MediaConfig) -> None:
         self.crawler = crawler
         self.config = config
         self.tasks: dict[str, asyncio.Future[Measurement]] = {}
+        self.stored: dict[str, dict[str, Any]] = {}  # measurements other processes made, read with a page's batch
+        self.asked: set[str] = set()  # URLs whose stored measurement was asked for in a batch (found or not)
+        self.made: dict[str, dict[str, Any]] = {}  # measured here, not yet in the store (written with a page)
         self.css: dict[str, CssRefs] = {}
         self.requests = 0
         # The page responses, as they came off the wire, until their item reaches the pipeline.
@@ -256,6 +260,21 @@ class MeasurementCache:
         return found
 
     # --- measuring ------------------------------------------------------------------------------------------
+    async def measure_all(self, wanted: list[tuple[str, str]]) -> list[Measurement]:
+        """measure() for each (url, kind), asking the store once for the URLs this process has not seen yet."""
+        store, run_id = self._store()
+        if store is not None:
+            new = [u for u, _ in wanted if u not in self.tasks and u not in self.asked]
+            if new:
+                self.asked.update(new)
+                self.stored.update(store.measurements(run_id, new))
+        return list(await asyncio.gather(*(self.measure(u, k) for u, k in wanted)))
+
+    def take_made(self) -> dict[str, dict[str, Any]]:
+        """The measurements made since the last call, to be stored (and shared) with the page being stored."""
+        made, self.made = self.made, {}
+        return made
+
     async def measure(self, url: str, kind: str) -> Measurement:
         task = self.tasks.get(url)
         if task is None:
@@ -267,7 +286,10 @@ class MeasurementCache:
         """The run's measurement of `url`: the stored one, or one made now and stored for the other processes."""
         store, run_id = self._store()
         if store is not None:
-            stored = store.measurement(run_id, url)
+            if url in self.asked:
+                stored = self.stored.pop(url, None)
+            else:
+                stored = store.measurements(run_id, [url]).get(url)
             if stored is not None:
                 css = stored.pop("css", None)
                 if css is not None:
@@ -276,10 +298,7 @@ class MeasurementCache:
         m = await self._measure(url, kind)
         if store is not None:
             css = self.css.get(url)
-            try:
-                store.add_measurement(run_id, url, {**m.to_row(), "css": _css_to_json(css) if css else None})
-            except Exception as exc:  # noqa: BLE001 - sharing the measurement is a bonus; the page is measured
-                log.warning("media audit: could not store the measurement of %s: %s", url, exc)
+            self.made[url] = {**m.to_row(), "css": _css_to_json(css) if css else None}
         return m
 
     def _store(self) -> tuple[Any, int]:
@@ -410,6 +429,13 @@ class MeasurementCache:
             self.css[m.url] = parse_css(text, probe.url or m.url)
 
     def close(self) -> None:
+        made = self.take_made()
+        store, run_id = self._store()
+        if made and store is not None:
+            try:
+                store.add_measurements(run_id, made)
+            except Exception as exc:  # noqa: BLE001 - sharing the measurements is a bonus; the pages are stored
+                log.warning("media audit: could not store %d measurements: %s", len(made), exc)
         for task in self.tasks.values():
             if not task.done():
                 task.cancel()

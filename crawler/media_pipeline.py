@@ -115,7 +115,7 @@ class _State:
             elif r.ref.in_weight:
                 link["in_weight"] = True
         try:
-            store.add_page_resources(run_id, item.url, resources.values(), links.values())
+            store.add_page_resources(run_id, item.url, resources.values(), links.values(), self.cache.take_made())
         except Exception as exc:  # noqa: BLE001 - the audit itself is not lost: its findings go with the page
             log.error("media audit: could not store the resources of %s: %s", item.url, exc)
 
@@ -192,7 +192,7 @@ class MediaAuditPipeline:
             if not targets:
                 break
             seen_css.update(url for _, url in targets)
-            results = await asyncio.gather(*(cache.measure(url, "css") for _, url in targets))
+            results = await cache.measure_all([(url, "css") for _, url in targets])
             following: list[tuple[Any, str]] = []
             for (el, url), m in zip(targets, results):
                 measured[url] = m
@@ -214,7 +214,7 @@ class MediaAuditPipeline:
         todo = [u for u in kinds if u not in measured]
         over = todo[config.max_resources:]
         todo = todo[: config.max_resources]
-        results = await asyncio.gather(*(cache.measure(u, kinds[u]) for u in todo))
+        results = await cache.measure_all([(u, kinds[u]) for u in todo])
         measured.update(zip(todo, results))
         for u in over:
             measured[u] = cache.known(u) or Measurement(
@@ -310,8 +310,7 @@ class MediaBrowserPipeline:
             return
         kinds = [("image" if ref.type == "image" else "text" if ref.type in ("script", "stylesheet", "document")
                   else "binary") for ref, _ in extra[: self.state.config.max_resources]]
-        results = await asyncio.gather(*(self.state.cache.measure(ref.url, k)
-                                         for (ref, _), k in zip(extra, kinds)))
+        results = await self.state.cache.measure_all([(ref.url, k) for (ref, _), k in zip(extra, kinds)])
         for (ref, entry), m in zip(extra, results):
             if not m.measured and int(entry.get("encodedBodySize") or 0) > 0:
                 m = Measurement(url=ref.url, measured=True, bytes=int(entry["encodedBodySize"]), status=200,

@@ -348,11 +348,14 @@ class Store:
     # --- resources (media audit) -------------------------------------------------------------------------------
 
     def add_page_resources(self, run_id: int, page_url: str, measured: Iterable[Mapping[str, Any]],
-                           loads: Iterable[Mapping[str, Any]]) -> None:
+                           loads: Iterable[Mapping[str, Any]],
+                           made: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         """Store measured resources (one row per URL and run) and what one page loads, in one transaction.
 
         `measured`: mappings with the keys of the resources table (info a dict); `loads`: mappings with
         resource_url, type, found_via, in_weight, selector, data (a dict). A page's earlier rows are replaced.
+        `made`: measurements made since the last page was stored (add_measurements), written in the same
+        transaction.
         """
         resource_rows = [mask_any({"run_id": run_id, **{c: _resource_value(r, c) for c in RESOURCE_COLUMNS}})
                          for r in measured]
@@ -364,6 +367,8 @@ class Store:
             for link in loads
         ]
         with self.engine.begin() as conn:
+            if made:
+                self._insert_measurements(conn, run_id, made)
             if resource_rows:
                 conn.execute(self._upsert(resources, ("run_id", "url")), resource_rows)
             conn.execute(page_resources.delete().where(page_resources.c.run_id == run_id,
@@ -451,18 +456,31 @@ class Store:
             waiting = [Referrer(p, sel, snip) for _, p, sel, snip in sorted(dropped)] if broken else []
         return LinkFacts(known_broken, frozenset(known_fine), waiting)
 
-    def measurement(self, run_id: int, url: str) -> dict[str, Any] | None:
-        """What the media audit stored for `url` in this run (add_measurement), or None."""
+    def measurements(self, run_id: int, urls: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """What the media audit stored for these URLs in this run (add_measurements), by URL: one query for a
+        page's worth of resources."""
+        wanted = {mask(u): u for u in urls}
+        found: dict[str, dict[str, Any]] = {}
+        if not wanted:
+            return found
+        m = measurements.c
         with self._reader.connect() as conn:
-            text = conn.execute(sa.select(measurements.c.data).where(
-                measurements.c.run_id == run_id, measurements.c.url == mask(url))).scalar()
-        return json.loads(text) if text else None
+            for part in _chunks(list(wanted)):
+                for url, text in conn.execute(sa.select(m.url, m.data).where(m.run_id == run_id, m.url.in_(part))):
+                    if text:
+                        found[wanted.get(url, url)] = json.loads(text)
+        return found
 
-    def add_measurement(self, run_id: int, url: str, data: Mapping[str, Any]) -> None:
-        """Keep a resource's measurement for the run; the first one stored stays (a URL is measured once)."""
+    def add_measurements(self, run_id: int, made: Mapping[str, Mapping[str, Any]]) -> None:
+        """Keep resources' measurements (url -> data) for the run; the first one stored stays (a URL is measured
+        once)."""
         with self.engine.begin() as conn:
-            conn.execute(self._insert_ignore(measurements),
-                         mask_any({"run_id": run_id, "url": url, "data": json.dumps(data, default=str)}))
+            self._insert_measurements(conn, run_id, made)
+
+    def _insert_measurements(self, conn: sa.Connection, run_id: int, made: Mapping[str, Mapping[str, Any]]) -> None:
+        rows = [mask_any({"run_id": run_id, "url": url, "data": json.dumps(data, default=str)})
+                for url, data in made.items()]
+        self._bulk(conn, self._insert_ignore(measurements), rows)
 
 
 def _resource_value(r: Mapping[str, Any], column: str) -> Any:

@@ -239,11 +239,15 @@ def test_a_measurement_is_kept_once_per_run(db_url):
     store = open_store(db_url)
     run = store.start_run("https://s.example", "https://s.example/", {}, {})
     url = "https://s.example/a.png"
-    assert store.measurement(run, url) is None
-    store.add_measurement(run, url, {"url": url, "bytes": 10, "info": {"format": "png"}})
-    store.add_measurement(run, url, {"url": url, "bytes": 99})  # the first one stays
-    assert store.measurement(run, url) == {"url": url, "bytes": 10, "info": {"format": "png"}}
-    assert store.measurement(run + 1, url) is None
+    other = "https://s.example/b.png"
+    assert store.measurements(run, [url, other]) == {}
+    store.add_measurements(run, {url: {"url": url, "bytes": 10, "info": {"format": "png"}}})
+    store.add_measurements(run, {url: {"url": url, "bytes": 99}})  # the first one stays
+    # Written with a page's resources, in the same transaction.
+    store.add_page_resources(run, "https://s.example/", [], [], {other: {"url": other, "bytes": 5}})
+    assert store.measurements(run, [url, other]) == {url: {"url": url, "bytes": 10, "info": {"format": "png"}},
+                                                     other: {"url": other, "bytes": 5}}
+    assert store.measurements(run + 1, [url]) == {}
     store.close()
 
 
