@@ -114,10 +114,12 @@ class _State:
                 }
             elif r.ref.in_weight:
                 link["in_weight"] = True
+        made = self.cache.take_made()
         try:
-            store.add_page_resources(run_id, item.url, resources.values(), links.values(), self.cache.take_made())
+            store.add_page_resources(run_id, item.url, resources.values(), links.values(), made)
         except Exception as exc:  # noqa: BLE001 - the audit itself is not lost: its findings go with the page
             log.error("media audit: could not store the resources of %s: %s", item.url, exc)
+            self.cache.made.update(made)  # shared with the next page's write instead
 
     def close(self) -> None:
         self.cache.close()

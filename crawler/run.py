@@ -258,39 +258,40 @@ def crawl(url: str, opts: CrawlOptions, on_start: Callable[[str, int], None] | N
     settings.set("ITEM_PIPELINES", pipelines, priority="cmdline")
 
     store = _open_store(opts.db, must_exist=False)
-    run_id = store.start_run(origin_of(start_url), start_url, {}, versions())
-    settings.set("AUDIT_RUN_ID", run_id, priority="cmdline")
-    store.set_run_settings(run_id, audit_settings(settings))
-    settings.set("AUDIT_STORE", store, priority="cmdline")  # the crawl's components write through this one store
-    if on_start is not None:
-        on_start(start_url, run_id)
-    started = time.monotonic()
-    settings.set("LOG_INSTALL_ROOT_HANDLER", bool(opts.verbose), priority="cmdline")
-    process = CrawlerProcess(settings)
-    process.crawl(SiteSpider, url=start_url)
-    process.start()  # blocks until the crawl ends; Ctrl-C stops it gracefully (spider closes as "shutdown")
-    seconds = time.monotonic() - started
-    del process
-    _release_memory()  # the crawl's garbage, before the whole run is loaded for the report
+    try:  # the one store of the run, closed once whatever happens after it is opened
+        run_id = store.start_run(origin_of(start_url), start_url, {}, versions())
+        settings.set("AUDIT_RUN_ID", run_id, priority="cmdline")
+        store.set_run_settings(run_id, audit_settings(settings))
+        settings.set("AUDIT_STORE", store, priority="cmdline")  # the crawl's components write through this one store
+        if on_start is not None:
+            on_start(start_url, run_id)
+        started = time.monotonic()
+        settings.set("LOG_INSTALL_ROOT_HANDLER", bool(opts.verbose), priority="cmdline")
+        process = CrawlerProcess(settings)
+        process.crawl(SiteSpider, url=start_url)
+        process.start()  # blocks until the crawl ends; Ctrl-C stops it gracefully (spider closes as "shutdown")
+        seconds = time.monotonic() - started
+        del process
+        _release_memory()  # the crawl's garbage, before the whole run is loaded for the report
 
-    stored = store.get_run(run_id)
-    if stored is not None and stored.status == "running":  # forced stop (second Ctrl-C) before the spider could close
-        store.finish_run(run_id, "interrupted")
-    if session is not None and session.login_error:
-        store.finish_run(run_id, "failed")
+        stored = store.get_run(run_id)
+        if stored is not None and stored.status == "running":  # forced stop (second Ctrl-C) before the spider could close
+            store.finish_run(run_id, "interrupted")
+        if session is not None and session.login_error:
+            store.finish_run(run_id, "failed")
+            raise UserError(session.login_error)
+        run, pages, findings = store.load_run(run_id)
+        _raise_for_start_page(start_url, pages, store, run_id)
+        n_pages = len(pages)
+        audited = sum(1 for p in pages if _is_audited(p))
+        problems = len({f.check_id for f in findings if f.outcome == Outcome.FAIL})
+        built = _build_report(run, pages, findings, store=store, traffic=traffic)
+        del pages, findings  # the report holds what it needs: the raw rows go before the reports are written
+        _release_memory()
+        gate, written, warnings = _gate_and_write(built, policy, opts, store, run_id)
+        return CrawlResult(run_id, run.status, n_pages, audited, seconds, written, problems, gate, warnings)
+    finally:
         store.close()
-        raise UserError(session.login_error)
-    run, pages, findings = store.load_run(run_id)
-    _raise_for_start_page(start_url, pages, store, run_id)
-    n_pages = len(pages)
-    audited = sum(1 for p in pages if _is_audited(p))
-    problems = len({f.check_id for f in findings if f.outcome == Outcome.FAIL})
-    built = _build_report(run, pages, findings, store=store, traffic=traffic)
-    del pages, findings  # the report holds what it needs: the raw rows go before the reports are written
-    _release_memory()
-    gate, written, warnings = _gate_and_write(built, policy, opts, store, run_id)
-    store.close()
-    return CrawlResult(run_id, run.status, n_pages, audited, seconds, written, problems, gate, warnings)
 
 
 @contextmanager
@@ -337,7 +338,6 @@ def _raise_for_start_page(start_url: str, pages: list[PageRecord], store: Store,
         message = f"the start page {start_url} is not an HTML page (it is {kind}), so there is nothing to audit."
     if message:
         store.finish_run(run_id, "failed")
-        store.close()
         raise UserError(message)
 
 
@@ -383,18 +383,20 @@ def _run_id(store: Store, ref: str, db: str, empty: str) -> int | None:
 def report(ref: str, opts: ReportOptions) -> ReportResult:
     """Write the report of stored run `ref` ('latest' or an id) again, without crawling, and apply the gates."""
     store = _open_store(opts.db)
-    run_id = _run_id(store, ref, opts.db, "")
-    if run_id is None:
-        run_id = store.run_ids()[-1]
-    traffic = _load_traffic(opts.traffic)
-    policy = _gate_policy(opts)
-    run, pages, findings = store.load_run(run_id)
-    built = _build_report(run, pages, findings, store=store, traffic=traffic)
-    del pages, findings  # the report holds what it needs: the raw rows go before the reports are written
-    _release_memory()
-    gate, written, warnings = _gate_and_write(built, policy, opts, store, run_id)
-    store.close()
-    return ReportResult(written, gate, warnings)
+    try:  # closed once, whichever sentence stops the report
+        run_id = _run_id(store, ref, opts.db, "")
+        if run_id is None:
+            run_id = store.run_ids()[-1]
+        traffic = _load_traffic(opts.traffic)
+        policy = _gate_policy(opts)
+        run, pages, findings = store.load_run(run_id)
+        built = _build_report(run, pages, findings, store=store, traffic=traffic)
+        del pages, findings  # the report holds what it needs: the raw rows go before the reports are written
+        _release_memory()
+        gate, written, warnings = _gate_and_write(built, policy, opts, store, run_id)
+        return ReportResult(written, gate, warnings)
+    finally:
+        store.close()
 
 
 def _load_traffic(path: str | None) -> Traffic | None:

@@ -51,7 +51,7 @@ ITEM_PIPELINES = {
 
 # Staging access (crawler/middlewares.py): last before the wire, so what it strips from other hosts stays stripped.
 DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.StagingAccessMiddleware": 990}
-# Live progress on a terminal, periodic log lines otherwise (crawler/progress.py; the CLI turns it on).
+# Live progress on a terminal, periodic log lines otherwise (crawler/progress.py; crawler.run turns it on).
 EXTENSIONS = {"crawler.progress.Progress": 500}
 
 # --- empathy-audit ---------------------------------------------------------------------------------------
@@ -87,7 +87,7 @@ AUDIT_PAGE_WEIGHT_BUDGET = 2667  # KB (1,024 bytes): Lighthouse total-byte-weigh
 AUDIT_MEDIA_TIMEOUT = 10  # seconds per measuring request (never more than DOWNLOAD_TIMEOUT)
 AUDIT_MEDIA_MAX_BYTES = 16 * 1024 * 1024  # a body without Content-Length is counted this far, then "unmeasured"
 AUDIT_MEDIA_THIRD_PARTY = True  # also measure resources on other hosts (CDNs, font services)
-AUDIT_AUTH = None  # crawler.auth.AuthSession set by the CLI (--basic-auth, --header, --cookie, --login-*)
+AUDIT_AUTH = None  # crawler.auth.AuthSession set by crawler.run (--basic-auth, --header, --cookie, --login-*)
 AUDIT_INSECURE = False  # accept self-signed certificates in Chromium too (--insecure)
-AUDIT_PROGRESS = False  # progress display (the CLI sets it unless --quiet)
+AUDIT_PROGRESS = False  # progress display (crawler.run sets it unless --quiet)
 AUDIT_PROGRESS_INTERVAL = 10.0  # seconds between plain progress lines when stderr is not a terminal

@@ -73,7 +73,6 @@ def finding(
         message=message,
         severity=Severity.MINOR,  # the runner fills in the check's severity
         outcome=outcome,
-        sources=("browser",),
         data=dict(data),
     )
 

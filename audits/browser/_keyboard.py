@@ -40,7 +40,6 @@ def finding(
         message=message,
         severity=severity or Severity.MINOR,
         outcome=outcome,
-        sources=("browser",),
         data=payload,
     )
 

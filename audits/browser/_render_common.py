@@ -45,7 +45,6 @@ def finding(page: RenderedPage, item: dict[str, Any], message: str, *, outcome: 
         message=message,
         severity=severity or Severity.MINOR,
         outcome=outcome,
-        sources=("browser",),
         data=extra,
     )
 

@@ -67,5 +67,9 @@ def upgrade(conn: sa.Connection, backend: Backend) -> None:
         if legacy:
             command.stamp(config, LEGACY_REVISIONS[legacy])
         command.upgrade(config, "head")
+        if backend.name == "sqlite":
+            # Above the last pre-Alembic version: an older empathy-audit refuses this history ("written by a
+            # newer empathy-audit") instead of running its own migrations on it.
+            conn.exec_driver_sql(f"PRAGMA user_version = {max(LEGACY_REVISIONS) + 1}")
     finally:
         quiet.setLevel(level)

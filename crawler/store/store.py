@@ -71,15 +71,20 @@ class Store:
         self.path = self.backend.shown  # what messages show (a URL's password masked)
         try:
             self.engine = self.backend.engine()
-            with self.engine.begin() as conn:
-                migrate.upgrade(conn, self.backend)
+            self._reader = self.engine.execution_options(readonly=True)
+            # A read first: only a history that needs migrating takes the write lock (`history` or `report`
+            # must not wait for a crawl writing the same file).
+            with self._reader.connect() as conn:
+                current = migrate.current(conn)
+            if current != migrate.head():
+                with self.engine.begin() as conn:
+                    migrate.upgrade(conn, self.backend)
         except StoreError:
             self._dispose()
             raise
         except (sa.exc.SQLAlchemyError, OSError) as exc:
             self._dispose()
             raise self.backend.open_error(exc) from None
-        self._reader = self.engine.execution_options(readonly=True)
         self._statements: dict[str, Any] = {}
         self._compiled: dict[tuple[int, tuple[str, ...]], tuple[str, tuple[str, ...] | None, Any]] = {}  # _bulk's SQL, keeping stmt alive
         self._insert: dict[str, Any] = {t.name: t.insert() for t in (findings, link_referrers)}
@@ -459,6 +464,7 @@ class Store:
     def measurements(self, run_id: int, urls: Iterable[str]) -> dict[str, dict[str, Any]]:
         """What the media audit stored for these URLs in this run (add_measurements), by URL: one query for a
         page's worth of resources."""
+        # Stored URLs are masked: two URLs that differ only by a registered secret share a row (a known limit).
         wanted = {mask(u): u for u in urls}
         found: dict[str, dict[str, Any]] = {}
         if not wanted:
