@@ -486,8 +486,7 @@ def history(db: str, site: str | None, limit: int) -> tuple[list[dict[str, Any]]
     try:
         runs = store.run_summaries(site=site, limit=limit)
         for r in runs:  # the impact score is recorded in the run's stats when its report is written
-            stored = store.get_run(r["id"])
-            score = stored.stats.get(SCORE_STAT) if stored is not None else None
+            score = r.pop("stats").get(SCORE_STAT)
             r["score"] = score if isinstance(score, (int, float)) and not isinstance(score, bool) else None
     finally:
         store.close()

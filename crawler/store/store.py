@@ -324,7 +324,7 @@ class Store:
     def run_summaries(self, site: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         """Newest first: id, site, start_url, started_at, finished_at, status, pages, audited (HTML pages that
         answered 2xx), problems (distinct failing checks), and failing findings per severity (critical, serious,
-        moderate, minor)."""
+        moderate, minor), and the run's stats (parsed)."""
         p, f = pages.alias("p"), findings.alias("f")
 
         def count(table: Any, *where: Any, what: Any = None) -> Any:
@@ -336,7 +336,7 @@ class Store:
                       p.c.content_type.like("application/xhtml+xml%"))
         query = sa.select(
             runs.c.id, runs.c.site, runs.c.start_url, runs.c.started_at, runs.c.finished_at, runs.c.status,
-            count(p).label("pages"),
+            runs.c.stats, count(p).label("pages"),
             count(p, p.c.status >= 200, p.c.status < 300, p.c.error.is_(None), html).label("audited"),
             count(f, failing, what=f.c.check_id.distinct()).label("problems"),
             *(count(f, failing, f.c.severity == sev).label(sev) for sev in ("critical", "serious", "moderate",
@@ -347,8 +347,8 @@ class Store:
         if limit:
             query = query.limit(int(limit))
         with self._reader.connect() as conn:
-            return [{k: (int(v) if k in _NUMBERS else v) for k, v in row.items()}
-                    for row in conn.execute(query).mappings()]
+            return [{k: (int(v) if k in _NUMBERS else json.loads(v or "{}") if k == "stats" else v)
+                     for k, v in row.items()} for row in conn.execute(query).mappings()]
 
     # --- resources (media audit) -------------------------------------------------------------------------------
 
