@@ -9,7 +9,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup, ResultSet, Tag
 
-from audits.model import Finding, Outcome, Severity
+from empathy_audit.audits.model import Finding, Outcome, Severity
 
 SNIPPET_MAX = 300
 _CSS_IDENT = re.compile(r"^-?[_a-zA-Z][_a-zA-Z0-9-]*$")

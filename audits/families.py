@@ -32,7 +32,7 @@ class Family:
     """One family of checks, declared once in its package's __init__.py as FAMILY."""
 
     name: str  # kebab-case: the `kind` of its checks in docs/checks.md, `checks list` and report.json
-    package: str  # the importable package holding its checks, one module per check ("audits.static")
+    package: str  # the importable package holding its checks, one module per check ("empathy_audit.audits.static")
     needs: Need
     source: str  # the engine name its findings carry (Finding.sources), shown in the report's "found by"
     confidence: str  # the reports.scoring.CONFIDENCE basis of its findings' impact

@@ -15,9 +15,9 @@ from importlib.metadata import entry_points
 from types import ModuleType
 from typing import Callable, Iterable, Mapping
 
-import audits
-from audits.families import Family, Need
-from audits.model import Check, Persona, Severity
+import empathy_audit.audits as audits
+from empathy_audit.audits.families import Family, Need
+from empathy_audit.audits.model import Check, Persona, Severity
 
 REGISTRY: dict[str, Check] = {}
 FAMILIES: dict[str, Family] = {}
@@ -115,7 +115,7 @@ def load_checks(plugins: bool = True) -> dict[str, Check]:
     if not _loaded:
         for info in sorted(pkgutil.iter_modules(audits.__path__), key=lambda i: i.name):
             if info.ispkg and not info.name.startswith("_"):
-                package = importlib.import_module(f"audits.{info.name}")
+                package = importlib.import_module(f"empathy_audit.audits.{info.name}")
                 if isinstance(getattr(package, "FAMILY", None), Family):
                     _add_family(package)
         if plugins:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any, Iterable
 
-from audits.model import Check, Finding, Outcome
-from audits.registry import FAMILIES, select
+from empathy_audit.audits.model import Check, Finding, Outcome
+from empathy_audit.audits.registry import FAMILIES, select
 
 log = logging.getLogger(__name__)
 

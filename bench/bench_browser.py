@@ -47,8 +47,8 @@ from axe_selenium_python import Axe  # noqa: E402
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 
-from audits.gather.axe import axe_options, gather  # noqa: E402
-from crawler.browser import BASE_ARGS, JS_FLAGS  # noqa: E402
+from empathy_audit.audits.gather.axe import axe_options, gather  # noqa: E402
+from empathy_audit.crawler.browser import BASE_ARGS, JS_FLAGS  # noqa: E402
 
 LOOPBACK = ("--proxy-server=http://127.0.0.1:9", "--host-resolver-rules=MAP * 127.0.0.1")
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
@@ -282,7 +282,7 @@ def run_crawl(base: str, n_pages: int, browsers: int, screenshots: bool, work: P
               extra: list[str] | None = None) -> Row:
     out = Path(tempfile.mkdtemp(prefix=f"crawl-{browsers}-", dir=work))
     db = out / "history.db"
-    args = [sys.executable, "-m", "crawler.cli", "crawl", base + "index.html", "--out", str(out), "--db", str(db),
+    args = [sys.executable, "-m", "empathy_audit.crawler.cli", "crawl", base + "index.html", "--out", str(out), "--db", str(db),
             "--max-pages", str(n_pages + 10), "--no-sitemaps", "-q", *(extra or [])]
     if browsers:
         args += ["--browsers", str(browsers), *[f"--browser-arg={a}" for a in LOOPBACK]]

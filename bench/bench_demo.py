@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_scale import BARE_SPIDER  # noqa: E402  (one bare spider for every benchmark)
-from crawler.devserver import DEMO_SITE, serve  # noqa: E402
+from empathy_audit.crawler.devserver import DEMO_SITE, serve  # noqa: E402
 
 LOOPBACK = ["--browser-arg=--proxy-server=http://127.0.0.1:9", "--browser-arg=--host-resolver-rules=MAP * 127.0.0.1"]
 
@@ -37,7 +37,7 @@ def run_audit(url: str, extra: list[str]) -> tuple[int, float]:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.monotonic()
         proc = subprocess.run(
-            [sys.executable, "-m", "crawler.cli", "crawl", url, "--db", os.path.join(tmp, "h.db"),
+            [sys.executable, "-m", "empathy_audit.crawler.cli", "crawl", url, "--db", os.path.join(tmp, "h.db"),
              "--out", os.path.join(tmp, "out"), "--quiet", *extra],
             cwd=ROOT, capture_output=True, text=True,
         )

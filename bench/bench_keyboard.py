@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from audits.gather import keyboard  # noqa: E402
-from crawler.browser import BrowserConfig, PooledDriver  # noqa: E402
-from crawler.devserver import serve  # noqa: E402
+from empathy_audit.audits.gather import keyboard  # noqa: E402
+from empathy_audit.crawler.browser import BrowserConfig, PooledDriver  # noqa: E402
+from empathy_audit.crawler.devserver import serve  # noqa: E402
 
 LOOPBACK = ("--proxy-server=http://127.0.0.1:9", "--host-resolver-rules=MAP * 127.0.0.1")
 TARGET = 3.0
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         driver = slot.driver
         if args.channel == "actions":
-            from crawler.browser.screenshots import WithoutCdp
+            from empathy_audit.crawler.browser.screenshots import WithoutCdp
 
             driver = WithoutCdp(driver)
         with serve(str(SITE), "127.0.0.1", 0) as server:

@@ -71,7 +71,7 @@ class Bare(scrapy.Spider):
                 yield response.follow(href.split("#")[0], self.parse)
 
 s = Settings()
-s.setmodule("crawler.settings", priority="project")
+s.setmodule("empathy_audit.crawler.settings", priority="project")
 s.set("ITEM_PIPELINES", {})
 s.set("EXTENSIONS", {})
 s.set("LOG_LEVEL", "ERROR")
@@ -174,7 +174,7 @@ def run_process(args: list[str], db: Path | None = None, timeout: float = 1800) 
 def crawl_args(url: str, work: Path, name: str, max_pages: int, extra: list[str]) -> tuple[list[str], Path, Path]:
     out = work / name
     db = work / f"{name}.db"
-    args = [sys.executable, "-m", "crawler.cli", "crawl", url, "--out", str(out), "--db", str(db),
+    args = [sys.executable, "-m", "empathy_audit.crawler.cli", "crawl", url, "--out", str(out), "--db", str(db),
             "--max-pages", str(max_pages), "-q", *extra]
     return args, out, db
 

@@ -25,10 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from audits.artifacts import StaticPage  # noqa: E402
-from audits.model import Finding, Outcome  # noqa: E402
-from audits.registry import load_checks, select  # noqa: E402
-from audits.runner import run_checks  # noqa: E402
+from empathy_audit.audits.artifacts import StaticPage  # noqa: E402
+from empathy_audit.audits.model import Finding, Outcome  # noqa: E402
+from empathy_audit.audits.registry import load_checks, select  # noqa: E402
+from empathy_audit.audits.runner import run_checks  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixture_site" / "corpus"
 
@@ -92,9 +92,9 @@ class BrowserRun:
 
 def run_browser(corpus: Path = CORPUS, probes: tuple[str, ...] | None = None) -> BrowserRun:
     """Every page of the corpus in one loopback-only Chromium: our browser checks' findings (not axe's)."""
-    from audits.gather.probes import DEFAULT_PROBES
-    from crawler.browser import BrowserConfig, DriverPool
-    from crawler.devserver import serve
+    from empathy_audit.audits.gather.probes import DEFAULT_PROBES
+    from empathy_audit.crawler.browser import BrowserConfig, DriverPool
+    from empathy_audit.crawler.devserver import serve
 
     from tests.helpers import LOOPBACK_BROWSER_ARGS  # Chromium never leaves loopback
 

@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from audits.gather.devtools import DevToolsClient, browser_devtools_url, debugger_address
-from crawler.secrets import mask, register_secret
-from crawler.urls import host_of, scope_hosts
+from empathy_audit.audits.gather.devtools import DevToolsClient, browser_devtools_url, debugger_address
+from empathy_audit.crawler.secrets import mask, register_secret
+from empathy_audit.crawler.urls import host_of, scope_hosts
 
 log = logging.getLogger(__name__)
 

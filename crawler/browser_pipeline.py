@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import NotConfigured
 
-from audits.browser.axe_map import merge_findings
-from crawler.browser import BrowserConfig, BrowserResult, DriverPool
-from crawler.items import PageItem
-from crawler.sampling import Plan, Projected, Sampler, layout_of, project
+from empathy_audit.audits.browser.axe_map import merge_findings
+from empathy_audit.crawler.browser import BrowserConfig, BrowserResult, DriverPool
+from empathy_audit.crawler.items import PageItem
+from empathy_audit.crawler.sampling import Plan, Projected, Sampler, layout_of, project
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ class BrowserAuditPipeline:
         try:
             soup = item.soup
             if soup is None:
-                from audits.artifacts import parse_html
+                from empathy_audit.audits.artifacts import parse_html
 
                 soup = parse_html(item.html or "")
             layout = layout_of(soup, item.findings, item.final_url or item.url)

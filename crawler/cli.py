@@ -16,10 +16,10 @@ from dataclasses import fields
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from audits.registry import get, select
-from crawler import config, run
-from crawler import settings as defaults
-from crawler.run import (
+from empathy_audit.audits.registry import get, select
+from empathy_audit.crawler import config, run
+from empathy_audit.crawler import settings as defaults
+from empathy_audit.crawler.run import (
     DEFAULT_BASELINE,
     DEMO_PORT,
     EXIT_GATE,
@@ -32,8 +32,8 @@ from crawler.run import (
     ReportOptions,
     UserError,
 )
-from crawler.secrets import mask
-from reports.writers import FORMATS
+from empathy_audit.crawler.secrets import mask
+from empathy_audit.reports.writers import FORMATS
 
 DEFAULT_DB = defaults.AUDIT_DB
 FORMAT_CHOICES = tuple(FORMATS)  # the writers registry: a new format needs no edit here

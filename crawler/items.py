@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from audits.model import Finding
+from empathy_audit.audits.model import Finding
 
 
 @dataclass

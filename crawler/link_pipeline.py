@@ -12,13 +12,13 @@ from typing import Any
 
 from scrapy.exceptions import NotConfigured
 
-from audits.artifacts import css_path, snippet
-from audits.crawl.broken_link import BrokenLink
-from audits.families import Need
-from audits.registry import by_need
-from audits.runner import run_families
-from crawler.items import PageItem
-from crawler.store.handover import run_id_of, store_for
+from empathy_audit.audits.artifacts import css_path, snippet
+from empathy_audit.audits.crawl.broken_link import BrokenLink
+from empathy_audit.audits.families import Need
+from empathy_audit.audits.registry import by_need
+from empathy_audit.audits.runner import run_families
+from empathy_audit.crawler.items import PageItem
+from empathy_audit.crawler.store.handover import run_id_of, store_for
 
 
 class LinkIntegrityPipeline:

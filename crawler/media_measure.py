@@ -29,18 +29,18 @@ from scrapy.exceptions import StopDownload
 from scrapy.http import Request
 from twisted.python.failure import Failure
 
-from audits.media import _network as net
-from audits.media._css import CssRefs, FontFace, parse_css
-from audits.media._model import Measurement, ResourceRef, is_text_type
-from audits.media._sniff import sniff_image
-from crawler.spiders.site import describe_failure
-from crawler.store import StoreError
-from crawler.store.handover import run_id_of, store_for
+from empathy_audit.audits.media import _network as net
+from empathy_audit.audits.media._css import CssRefs, FontFace, parse_css
+from empathy_audit.audits.media._model import Measurement, ResourceRef, is_text_type
+from empathy_audit.audits.media._sniff import sniff_image
+from empathy_audit.crawler.spiders.site import describe_failure
+from empathy_audit.crawler.store import StoreError
+from empathy_audit.crawler.store.handover import run_id_of, store_for
 
 log = logging.getLogger(__name__)
 
 PROBE = "empathy_audit_media_probe"  # request.meta key of our measuring requests
-BROWSER_STAGE = "crawler.media_pipeline.MediaBrowserPipeline"  # the pipeline that finishes pages with a browser
+BROWSER_STAGE = "empathy_audit.crawler.media_pipeline.MediaBrowserPipeline"  # the pipeline that finishes pages with a browser
 
 
 @dataclass(frozen=True)
@@ -370,7 +370,7 @@ class MeasurementCache:
         hosts = getattr(getattr(self.crawler, "spider", None), "hosts", None)
         if not hosts:
             return False
-        from crawler.urls import host_of
+        from empathy_audit.crawler.urls import host_of
 
         return host_of(url) not in hosts
 

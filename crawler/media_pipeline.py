@@ -19,29 +19,29 @@ from urllib.parse import urldefrag
 
 from scrapy.exceptions import NotConfigured
 
-from audits.artifacts import parse_html
-from audits.media import _network as net
-from audits.media._css import CssRefs, parse_css
-from audits.media._inventory import (
+from empathy_audit.audits.artifacts import parse_html
+from empathy_audit.audits.media import _network as net
+from empathy_audit.audits.media._css import CssRefs, parse_css
+from empathy_audit.audits.media._inventory import (
     css_resources,
     extract,
     inline_styles,
     page_shape,
     stylesheets,
 )
-from audits.media._model import Measurement, MediaInventory, MediaResource, ResourceRef
-from audits.families import Need
-from audits.registry import by_need
-from audits.runner import run_families
-from crawler.items import PageItem
-from crawler.media_measure import (
+from empathy_audit.audits.media._model import Measurement, MediaInventory, MediaResource, ResourceRef
+from empathy_audit.audits.families import Need
+from empathy_audit.audits.registry import by_need
+from empathy_audit.audits.runner import run_families
+from empathy_audit.crawler.items import PageItem
+from empathy_audit.crawler.media_measure import (
     BROWSER_STAGE,
     MeasurementCache,
     MediaConfig,
     measure_kind,
 )
-from crawler.store import StoreError
-from crawler.store.handover import run_id_of, store_for
+from empathy_audit.crawler.store import StoreError
+from empathy_audit.crawler.store.handover import run_id_of, store_for
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ from scrapy.http import FormRequest, Request, TextResponse
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
-from crawler.auth import AuthError, AuthSession, run_hook
-from crawler.secrets import mask, register_secret
+from empathy_audit.crawler.auth import AuthError, AuthSession, run_hook
+from empathy_audit.crawler.secrets import mask, register_secret
 
 log = logging.getLogger(__name__)
 

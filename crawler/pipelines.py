@@ -7,12 +7,12 @@ import logging
 from typing import Any
 from urllib.parse import urljoin
 
-from audits.artifacts import StaticPage
-from audits.families import Need
-from audits.registry import by_need
-from audits.runner import run_families
-from crawler.items import PageItem
-from crawler.urls import link_target
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.families import Need
+from empathy_audit.audits.registry import by_need
+from empathy_audit.audits.runner import run_families
+from empathy_audit.crawler.items import PageItem
+from empathy_audit.crawler.urls import link_target
 
 log = logging.getLogger(__name__)
 

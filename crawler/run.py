@@ -16,14 +16,14 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from audits.model import Outcome, Severity
-from crawler import settings as defaults
-from crawler.auth import AuthError, AuthSession, StagingAccess
-from crawler.devserver import DEMO_SITE, SiteServer, serve
-from crawler.secrets import install_log_masking
-from crawler.spiders.site import SiteSpider
-from crawler.storage_pipeline import audit_settings, versions
-from crawler.store import (
+from empathy_audit.audits.model import Outcome, Severity
+from empathy_audit.crawler import settings as defaults
+from empathy_audit.crawler.auth import AuthError, AuthSession, StagingAccess
+from empathy_audit.crawler.devserver import DEMO_SITE, SiteServer, serve
+from empathy_audit.crawler.secrets import install_log_masking
+from empathy_audit.crawler.spiders.site import SiteSpider
+from empathy_audit.crawler.storage_pipeline import audit_settings, versions
+from empathy_audit.crawler.store import (
     FindingRecord,
     PageRecord,
     RunRecord,
@@ -31,17 +31,17 @@ from crawler.store import (
     StoreError,
     open_store,
 )
-from crawler.urls import BadURL, origin_of, validate_start_url
-from reports import baseline as bl
-from reports import gates
-from reports.aggregate import build_report, http_url
-from reports.bandwidth import build_bandwidth
-from reports.history import previous_run
-from reports.model import Report
-from reports.traffic import Traffic, TrafficError
-from reports.traffic import load as load_traffic
-from reports.writers import write_all
-from reports.writers.markdown import ci_report_url
+from empathy_audit.crawler.urls import BadURL, origin_of, validate_start_url
+from empathy_audit.reports import baseline as bl
+from empathy_audit.reports import gates
+from empathy_audit.reports.aggregate import build_report, http_url
+from empathy_audit.reports.bandwidth import build_bandwidth
+from empathy_audit.reports.history import previous_run
+from empathy_audit.reports.model import Report
+from empathy_audit.reports.traffic import Traffic, TrafficError
+from empathy_audit.reports.traffic import load as load_traffic
+from empathy_audit.reports.writers import write_all
+from empathy_audit.reports.writers.markdown import ci_report_url
 
 EXIT_OK = 0
 EXIT_GATE = 1  # reserved for CI gates (--fail-on): the audit ran and found what the gate forbids
@@ -53,7 +53,7 @@ DEFAULT_BASELINE = ".empathy-audit-baseline.json"
 DEFAULT_FORMATS = ("html", "json")
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 SCORE_STAT = "report/impact_score"  # in the run's stats: what `history` shows as the score
-BROWSER_PIPELINE = "crawler.browser_pipeline.BrowserAuditPipeline"
+BROWSER_PIPELINE = "empathy_audit.crawler.browser_pipeline.BrowserAuditPipeline"
 
 
 class UserError(Exception):
@@ -250,7 +250,7 @@ def crawl(url: str, opts: CrawlOptions, on_start: Callable[[str, int], None] | N
             overrides["DOWNLOAD_VERIFY_CERTIFICATES"] = True  # no password to a server we cannot verify
 
     settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
+    settings.setmodule("empathy_audit.crawler.settings", priority="project")
     settings.update(overrides, priority="cmdline")
     pipelines = dict(settings.getdict("ITEM_PIPELINES"))
     if overrides["AUDIT_BROWSERS"] > 0:

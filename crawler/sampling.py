@@ -50,8 +50,8 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import Tag
 
-from audits.artifacts import css_path, snippet
-from audits.model import Finding, Outcome
+from empathy_audit.audits.artifacts import css_path, snippet
+from empathy_audit.audits.model import Finding, Outcome
 
 log = logging.getLogger(__name__)
 

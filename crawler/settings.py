@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 BOT_NAME = "empathy-audit"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_MODULES = ["empathy_audit.crawler.spiders"]
+NEWSPIDER_MODULE = "empathy_audit.crawler.spiders"
 
 USER_AGENT = "empathy-audit/0.1 (+accessibility audit; https://pypi.org/project/empathy-audit/)"
 
@@ -42,17 +42,17 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 
 ITEM_PIPELINES = {
-    "crawler.pipelines.HtmlAuditPipeline": 100,  # every family that reads the served HTML (audits.families)
-    "crawler.link_pipeline.LinkIntegrityPipeline": 150,
-    "crawler.media_pipeline.MediaAuditPipeline": 200,  # what each page downloads; browser (300) runs after it
-    "crawler.media_pipeline.MediaBrowserPipeline": 350,  # adds the browser's Resource Timing (AUDIT_BROWSERS > 0)
-    "crawler.storage_pipeline.StoragePipeline": 900,
+    "empathy_audit.crawler.pipelines.HtmlAuditPipeline": 100,  # every family that reads the served HTML (audits.families)
+    "empathy_audit.crawler.link_pipeline.LinkIntegrityPipeline": 150,
+    "empathy_audit.crawler.media_pipeline.MediaAuditPipeline": 200,  # what each page downloads; browser (300) runs after it
+    "empathy_audit.crawler.media_pipeline.MediaBrowserPipeline": 350,  # adds the browser's Resource Timing (AUDIT_BROWSERS > 0)
+    "empathy_audit.crawler.storage_pipeline.StoragePipeline": 900,
 }
 
 # Staging access (crawler/middlewares.py): last before the wire, so what it strips from other hosts stays stripped.
-DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.StagingAccessMiddleware": 990}
+DOWNLOADER_MIDDLEWARES = {"empathy_audit.crawler.middlewares.StagingAccessMiddleware": 990}
 # Live progress on a terminal, periodic log lines otherwise (crawler/progress.py; crawler.run turns it on).
-EXTENSIONS = {"crawler.progress.Progress": 500}
+EXTENSIONS = {"empathy_audit.crawler.progress.Progress": 500}
 
 # --- empathy-audit ---------------------------------------------------------------------------------------
 # The one place for defaults: the CLI's options and their help texts read them from here.

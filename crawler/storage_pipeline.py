@@ -10,10 +10,10 @@ from urllib.parse import urlsplit, urlunsplit
 import scrapy
 from scrapy.exceptions import NotConfigured
 
-from crawler.items import PageItem
-from crawler.store import Store
-from crawler.store.handover import store_for
-from crawler.urls import host_of, origin_of
+from empathy_audit.crawler.items import PageItem
+from empathy_audit.crawler.store import Store
+from empathy_audit.crawler.store.handover import store_for
+from empathy_audit.crawler.urls import host_of, origin_of
 
 
 def versions() -> dict[str, Any]:

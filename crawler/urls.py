@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from audits.urls import LINK_CACHE, join_key
+from empathy_audit.audits.urls import LINK_CACHE, join_key
 
 # Query parameters that only track campaigns or clicks; they never change what a page shows.
 TRACKING_PARAMS = re.compile(

@@ -12,16 +12,16 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from audits import registry
-from audits.browser import axe_map
-from audits.model import Check, Outcome, Persona
-from crawler.store.records import FindingRecord, PageRecord, RunRecord
-from reports import fixes as fx
-from reports import savings, scoring
-from reports import wording as w
-from reports.fix_builder import make_fix
-from reports.grouping import group_findings, tell_apart
-from reports.model import (
+from empathy_audit.audits import registry
+from empathy_audit.audits.browser import axe_map
+from empathy_audit.audits.model import Check, Outcome, Persona
+from empathy_audit.crawler.store.records import FindingRecord, PageRecord, RunRecord
+from empathy_audit.reports import fixes as fx
+from empathy_audit.reports import savings, scoring
+from empathy_audit.reports import wording as w
+from empathy_audit.reports.fix_builder import make_fix
+from empathy_audit.reports.grouping import group_findings, tell_apart
+from empathy_audit.reports.model import (
     SEVERITIES,
     CheckError,
     Coverage,
@@ -34,9 +34,9 @@ from reports.model import (
     Report,
     Summary,
 )
-from reports.ranking import order_fixes
-from reports.reasons import reason
-from reports.rows import (
+from empathy_audit.reports.ranking import order_fixes
+from empathy_audit.reports.reasons import reason
+from empathy_audit.reports.rows import (
     Item,
     RunInputs,
     dedupe,
@@ -45,10 +45,10 @@ from reports.rows import (
     parse_finding,
     run_info,
 )
-from reports.traffic import Traffic
-from reports.trend import Previous
-from reports.trend import trend as fix_trend
-from reports.visits import assign_visits
+from empathy_audit.reports.traffic import Traffic
+from empathy_audit.reports.trend import Previous
+from empathy_audit.reports.trend import trend as fix_trend
+from empathy_audit.reports.visits import assign_visits
 
 __all__ = ["build_report", "http_url", "order_fixes"]
 

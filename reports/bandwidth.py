@@ -20,14 +20,14 @@ from statistics import median
 from typing import Any
 from urllib.parse import urlsplit
 
-from audits.families import Need
-from audits.media import _network as net
-from audits.media._model import TYPE_LABELS, TYPES
-from audits.model import Outcome
-from audits.registry import by_need
-from audits.registry import get as registry_get
-from crawler.store.records import FindingRecord, PageRecord, ResourceRecord, RunRecord
-from reports import savings
+from empathy_audit.audits.families import Need
+from empathy_audit.audits.media import _network as net
+from empathy_audit.audits.media._model import TYPE_LABELS, TYPES
+from empathy_audit.audits.model import Outcome
+from empathy_audit.audits.registry import by_need
+from empathy_audit.audits.registry import get as registry_get
+from empathy_audit.crawler.store.records import FindingRecord, PageRecord, ResourceRecord, RunRecord
+from empathy_audit.reports import savings
 
 CHART_PAGES = 10  # heaviest pages drawn in the chart (the table lists them all)
 # Bar colours: each at least 3:1 against white (WCAG 1.4.11), told apart by the legend and the table, not colour alone.

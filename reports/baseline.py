@@ -18,11 +18,11 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from audits.model import Outcome
-from reports import fixes as fx
+from empathy_audit.audits.model import Outcome
+from empathy_audit.reports import fixes as fx
 
 if TYPE_CHECKING:
-    from reports.model import Fix, Report
+    from empathy_audit.reports.model import Fix, Report
 
 BASELINE_FILE = ".empathy-audit-baseline.json"
 SCHEMA = "empathy-audit/baseline"

@@ -7,15 +7,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from audits.browser import axe_map
-from audits.model import WCAG_SLUGS, Check, Outcome, Persona, Severity
-from reports import fixes as fx
-from reports import scoring
-from reports import wording as w
-from reports.grouping import colour_pair
-from reports.model import Element, Fix, FixPage, Page, PersonaHarm, Score, WcagRef
-from reports.rows import Item, float_or_none, page_order
-from reports.sources import confidence_basis, ordered_sources
+from empathy_audit.audits.browser import axe_map
+from empathy_audit.audits.model import WCAG_SLUGS, Check, Outcome, Persona, Severity
+from empathy_audit.reports import fixes as fx
+from empathy_audit.reports import scoring
+from empathy_audit.reports import wording as w
+from empathy_audit.reports.grouping import colour_pair
+from empathy_audit.reports.model import Element, Fix, FixPage, Page, PersonaHarm, Score, WcagRef
+from empathy_audit.reports.rows import Item, float_or_none, page_order
+from empathy_audit.reports.sources import confidence_basis, ordered_sources
 
 
 def slug(text: str) -> str:

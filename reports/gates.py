@@ -25,12 +25,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from audits.model import Outcome, Severity
-from reports import baseline as bl
-from reports import fixes as fx
+from empathy_audit.audits.model import Outcome, Severity
+from empathy_audit.reports import baseline as bl
+from empathy_audit.reports import fixes as fx
 
 if TYPE_CHECKING:
-    from reports.model import Fix, Model, Report
+    from empathy_audit.reports.model import Fix, Model, Report
 
 SEVERITY_CHOICES = tuple(str(s) for s in sorted(Severity, key=lambda s: -s.rank))  # critical .. minor
 SCORE_UNIT = "blocked-visit equivalents per 1,000 visits"

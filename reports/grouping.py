@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from audits.browser import axe_map
-from audits.model import Check
-from reports import fixes as fx
-from reports.model import Fix
-from reports.rows import Item
+from empathy_audit.audits.browser import axe_map
+from empathy_audit.audits.model import Check
+from empathy_audit.reports import fixes as fx
+from empathy_audit.reports.model import Fix
+from empathy_audit.reports.rows import Item
 
 
 def colour_pair(check_id: str, check: Check | None) -> bool:

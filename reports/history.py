@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.store import RunData, RunRecord, Store
+from empathy_audit.crawler.store import RunData, RunRecord, Store
 
 
 def previous_run(store: Store, current: RunRecord) -> RunData | None:

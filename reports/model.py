@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from audits.model import Check, Outcome, Persona, Severity
-from reports import fixes as fx
-from reports import scoring
-from reports import wording as w
+from empathy_audit.audits.model import Check, Outcome, Persona, Severity
+from empathy_audit.reports import fixes as fx
+from empathy_audit.reports import scoring
+from empathy_audit.reports import wording as w
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 SEVERITIES = sorted(Severity, key=lambda s: -s.rank)  # critical, serious, moderate, minor

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from reports.model import Fix
+from empathy_audit.reports.model import Fix
 
 
 def order_fixes(fixes: Iterable[Fix]) -> list[Fix]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Callable
 
-from audits.media import _network as net
-from audits.model import Outcome, Persona
-from reports import fixes as fx
-from reports import scoring
-from reports import wording as w
-from reports.model import Fix, Model
+from empathy_audit.audits.media import _network as net
+from empathy_audit.audits.model import Outcome, Persona
+from empathy_audit.reports import fixes as fx
+from empathy_audit.reports import scoring
+from empathy_audit.reports import wording as w
+from empathy_audit.reports.model import Fix, Model
 
 
 def _where(fix: Fix, audited: int) -> str:

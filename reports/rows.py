@@ -5,17 +5,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from audits.model import Outcome
-from crawler.store.records import (
+from empathy_audit.audits.model import Outcome
+from empathy_audit.crawler.store.records import (
     FindingRecord,
     PageRecord,
     RunRecord,
     float_or_none,
     int_or_none,
 )
-from reports.model import Element, Page, RunInfo
-from reports.screenshots import screenshot_data_uri
-from reports.sources import ordered_sources
+from empathy_audit.reports.model import Element, Page, RunInfo
+from empathy_audit.reports.screenshots import screenshot_data_uri
+from empathy_audit.reports.sources import ordered_sources
 
 __all__ = ["Item", "RunInputs", "dedupe", "float_or_none", "int_or_none", "ordered_sources", "page_order",
            "page_record", "parse_finding", "run_info"]

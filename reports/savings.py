@@ -22,9 +22,9 @@ from dataclasses import replace
 from functools import cache
 from typing import Any
 
-from audits.model import Outcome
-from audits.registry import load_checks
-from crawler.store.records import FindingRecord
+from empathy_audit.audits.model import Outcome
+from empathy_audit.audits.registry import load_checks
+from empathy_audit.crawler.store.records import FindingRecord
 
 
 @cache
@@ -108,7 +108,7 @@ def net_page_weight(findings: list[FindingRecord]) -> list[FindingRecord]:
 
 def _seconds(nbytes: int) -> float | None:
     try:
-        from audits.media import _network as net
+        from empathy_audit.audits.media import _network as net
     except ImportError:  # the media checks are not part of this build
         return None
     return round(net.transfer_seconds(nbytes), 2)

@@ -18,9 +18,9 @@ from __future__ import annotations
 import math
 from typing import Mapping
 
-from audits.media import _network as net
-from audits.model import Persona, Severity
-from audits.registry import load_checks
+from empathy_audit.audits.media import _network as net
+from empathy_audit.audits.model import Persona, Severity
+from empathy_audit.audits.registry import load_checks
 
 MODEL_VERSION = "2025.1"  # printed in the report ("assumptions used") and report.json model.version
 

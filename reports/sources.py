@@ -6,9 +6,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Iterable
 
-from audits.model import Outcome
-from audits.registry import families
-from reports import scoring
+from empathy_audit.audits.model import Outcome
+from empathy_audit.audits.registry import families
+from empathy_audit.reports import scoring
 
 UNKNOWN_BASIS = "static"  # an engine no family declares: trusted no more than the served HTML
 

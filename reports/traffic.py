@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
-from crawler.urls import canonicalize
-from reports.fixes import url_path
+from empathy_audit.crawler.urls import canonicalize
+from empathy_audit.reports.fixes import url_path
 
 URL_COLUMNS = ("url", "page", "path", "page path", "pagepath", "landing page", "page location", "address")
 VISIT_COLUMNS = ("visits", "pageviews", "page views", "views", "sessions", "users", "screenpageviews", "hits")

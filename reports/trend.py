@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reports import fixes as fx
-from reports.model import Fix, GoneFix, Report, Trend
+from empathy_audit.reports import fixes as fx
+from empathy_audit.reports.model import Fix, GoneFix, Report, Trend
 
 
 @dataclass

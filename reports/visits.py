@@ -3,10 +3,10 @@ page importance; returns the traffic part of the report's model."""
 
 from __future__ import annotations
 
-from reports import fixes as fx
-from reports import scoring
-from reports.model import Model, Page
-from reports.traffic import Traffic
+from empathy_audit.reports import fixes as fx
+from empathy_audit.reports import scoring
+from empathy_audit.reports.model import Model, Page
+from empathy_audit.reports.traffic import Traffic
 
 
 def assign_visits(pages: list[Page], traffic: Traffic | None) -> Model:

@@ -7,8 +7,8 @@ crawled text never goes into these tables.
 
 from __future__ import annotations
 
-from audits.browser import axe_map
-from audits.model import Check, Persona
+from empathy_audit.audits.browser import axe_map
+from empathy_audit.audits.model import Check, Persona
 
 # Who, in the one-line reason ("for screen-reader users").
 PERSONA_WORDS: dict[Persona, str] = {

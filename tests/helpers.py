@@ -26,7 +26,7 @@ def run_cli(*args: str, cwd: str | os.PathLike | None = None, timeout: float = 3
     """Run `empathy-audit ARGS` in a fresh process (Scrapy's reactor starts once per process)."""
     full_env = {**os.environ, **(env or {})}
     proc = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args],
+        [sys.executable, "-m", "empathy_audit.crawler.cli", *args],
         cwd=cwd or ROOT,
         capture_output=True,
         text=True,

@@ -18,6 +18,7 @@ from tests.helpers import ROOT
 
 PACKAGES = ("audits", "crawler", "reports")
 STORE_LAYER = ("crawler.secrets", "crawler.urls", "crawler.store")
+NAMESPACE = "empathy_audit."  # pyproject maps the folders to empathy_audit.audits / .crawler / .reports
 MAX_LINES = 600
 # One cohesive algorithm each, longer than MAX_LINES on purpose.
 LONG_ON_PURPOSE = {
@@ -73,6 +74,7 @@ def _imports(module: str, path: Path) -> set[str]:
     found: set[str] = set()
 
     def resolve(name: str) -> str | None:
+        name = name.removeprefix(NAMESPACE)  # the installed import names live under one namespace
         while name and name not in MODULES:
             name = name.rpartition(".")[0]
         return name or None
@@ -91,7 +93,8 @@ def _imports(module: str, path: Path) -> set[str]:
             else:
                 base = node.module or ""
             for alias in node.names:
-                target = resolve(f"{base}.{alias.name}") if f"{base}.{alias.name}" in MODULES else resolve(base)
+                full = f"{base}.{alias.name}".removeprefix(NAMESPACE)
+                target = resolve(full) if full in MODULES else resolve(base)
                 if target:
                     found.add(target)
     found.discard(module)

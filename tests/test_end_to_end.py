@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.devserver import DEMO_SITE
+from empathy_audit.crawler.devserver import DEMO_SITE
 from tests.helpers import LOOPBACK_BROWSER_ARGS, run_cli
 
 EXPECTED = json.loads((__import__("pathlib").Path(DEMO_SITE) / "expected.json").read_text())
@@ -109,9 +109,9 @@ def test_media_audit_of_the_demo_site_finds_the_seeded_heavy_media_and_weighs_pa
     of the files as served, and the server's request log: a file shared by many pages is fetched once per crawl."""
     import zlib
 
-    from crawler.devserver import serve
-    from crawler.store import Store
-    from reports.bandwidth import build_bandwidth
+    from empathy_audit.crawler.devserver import serve
+    from empathy_audit.crawler.store import Store
+    from empathy_audit.reports.bandwidth import build_bandwidth
 
     db = tmp_path / "h.db"
     with serve(DEMO_SITE) as server:

@@ -57,7 +57,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.devserver import DEMO_SITE, serve
+from empathy_audit.crawler.devserver import DEMO_SITE, serve
 from tests.helpers import LOOPBACK_BROWSER_ARGS, run_cli
 
 EXPECTED = json.loads((Path(DEMO_SITE) / "expected.json").read_text())

@@ -3,7 +3,7 @@ axe_map)."""
 
 from __future__ import annotations
 
-from audits.families import Family, Need
+from empathy_audit.audits.families import Family, Need
 
 FAMILY = Family(
     name="browser",

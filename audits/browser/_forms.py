@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from audits.artifacts import RenderedPage
-from audits.model import Finding, Outcome, Severity
+from empathy_audit.audits.artifacts import RenderedPage
+from empathy_audit.audits.model import Finding, Outcome, Severity
 
 MAX_MESSAGE_CHARS = 400  # longer blocks that appear are content (a next step, a panel), not an error message
 # How a message can reach the field's name or description ("same-text": its words are there through another element,

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from audits.artifacts import RenderedPage
-from audits.model import Finding, Outcome, Severity
+from empathy_audit.audits.artifacts import RenderedPage
+from empathy_audit.audits.model import Finding, Outcome, Severity
 
 
 def keyboard_data(page: RenderedPage) -> dict[str, Any] | None:

@@ -4,7 +4,7 @@ the report's words for axe's rules (the task each gets in the way of, how it hur
 axe-core's rules are not our checks: what our checks declare in their @check metadata, axe's rules get here, as
 data. `rule_check` turns a rule and what axe reported about it into a Check for the report.
 
-`findings_from_axe` is a pure function of the artifact `audits.gather.axe.AxePage` (no browser), and
+`findings_from_axe` is a pure function of the artifact `empathy_audit.audits.gather.axe.AxePage` (no browser), and
 `merge_findings` keeps one finding per barrier when a static check and axe saw the same element.
 """
 
@@ -14,7 +14,7 @@ import re
 from html.parser import HTMLParser
 from typing import Any, Iterable
 
-from audits.model import Check, Finding, Outcome, Persona, Severity
+from empathy_audit.audits.model import Check, Finding, Outcome, Persona, Severity
 
 # axe impact -> our Severity (the scales are the same; see docs/checks.md and audits.model.Severity).
 IMPACT_TO_SEVERITY: dict[str, Severity] = {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from audits.artifacts import RenderedPage
-from audits.browser._forms import any_text, finding, message_texts, names, quote, tried_forms
-from audits.model import Finding, Outcome, Persona, Severity
-from audits.registry import check
+from empathy_audit.audits.artifacts import RenderedPage
+from empathy_audit.audits.browser._forms import any_text, finding, message_texts, names, quote, tried_forms
+from empathy_audit.audits.model import Finding, Outcome, Persona, Severity
+from empathy_audit.audits.registry import check
 
 
 def _in_error(field: dict) -> bool:

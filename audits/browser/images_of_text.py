@@ -6,10 +6,10 @@ import re
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
-from audits.artifacts import RenderedPage
-from audits.browser._render_common import finding, items, quote
-from audits.model import Finding, Outcome, Persona, Severity
-from audits.registry import check
+from empathy_audit.audits.artifacts import RenderedPage
+from empathy_audit.audits.browser._render_common import finding, items, quote
+from empathy_audit.audits.model import Finding, Outcome, Persona, Severity
+from empathy_audit.audits.registry import check
 
 # File names that say the picture is of text.
 _TEXTY_NAME = re.compile(

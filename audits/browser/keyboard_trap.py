@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from audits.artifacts import RenderedPage
-from audits.browser._keyboard import describe, finding, keyboard_data
-from audits.model import Finding, Outcome, Persona, Severity
-from audits.registry import check
+from empathy_audit.audits.artifacts import RenderedPage
+from empathy_audit.audits.browser._keyboard import describe, finding, keyboard_data
+from empathy_audit.audits.model import Finding, Outcome, Persona, Severity
+from empathy_audit.audits.registry import check
 
 
 @check(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from audits.artifacts import RenderedPage
-from audits.browser._keyboard import finding, keyboard_data
-from audits.model import Finding, Outcome, Persona, Severity
-from audits.registry import check
+from empathy_audit.audits.artifacts import RenderedPage
+from empathy_audit.audits.browser._keyboard import finding, keyboard_data
+from empathy_audit.audits.model import Finding, Outcome, Persona, Severity
+from empathy_audit.audits.registry import check
 
 LONG_NAVIGATION = 15  # tab stops before the main content
 # Words of skip links ("Skip to main content", "Aller au contenu", "Zum Inhalt springen", "本文へ移動"...).

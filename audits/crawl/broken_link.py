@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from audits.model import Finding, Persona, Severity
-from audits.registry import check
+from empathy_audit.audits.model import Finding, Persona, Severity
+from empathy_audit.audits.registry import check
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Axe gatherer: load a URL in a WebDriver, inject the pinned axe-core, run it and return a serializable artifact.
 
 This is the only module that talks to a page for axe. It never decides severities or personas: that is
-`audits.browser.axe_map`, a pure function of the artifact returned here (gather / audit split, Lighthouse style).
+`empathy_audit.audits.browser.axe_map`, a pure function of the artifact returned here (gather / audit split, Lighthouse style).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from selenium.common.exceptions import (
 )
 from selenium.webdriver.common.by import By
 
-from audits.gather.scripts import script
+from empathy_audit.audits.gather.scripts import script
 
 
 def _axe_path() -> Path:
@@ -268,7 +268,7 @@ def gather(
         page.error = f"the page navigated to {after}, outside the audited site, during the audit"
         page.violations, page.incomplete = [], []
     elif probes:
-        from audits.gather.probes import run_probes
+        from empathy_audit.audits.gather.probes import run_probes
 
         page.probes = run_probes(driver, probes)
     page.seconds = round(time.monotonic() - t0, 3)

@@ -37,8 +37,8 @@ from selenium.common.exceptions import (
     WebDriverException,
 )
 
-from audits.gather.axe import dismiss_alerts
-from audits.gather.scripts import script
+from empathy_audit.audits.gather.axe import dismiss_alerts
+from empathy_audit.audits.gather.scripts import script
 
 log = logging.getLogger(__name__)
 

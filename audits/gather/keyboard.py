@@ -27,8 +27,8 @@ import logging
 import time
 from typing import Any
 
-from audits.gather.devtools import DevToolsClient, local_devtools_url
-from audits.gather.scripts import script
+from empathy_audit.audits.gather.devtools import DevToolsClient, local_devtools_url
+from empathy_audit.audits.gather.scripts import script
 
 log = logging.getLogger(__name__)
 

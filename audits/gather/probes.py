@@ -19,9 +19,9 @@ log = logging.getLogger(__name__)
 
 # name -> "module:function". Run in this order: non-mutating first, then focus changes, then form submission.
 PROBES: dict[str, str] = {
-    "render": "audits.gather.render:gather",
-    "keyboard": "audits.gather.keyboard:gather",
-    "forms": "audits.gather.forms:gather",
+    "render": "empathy_audit.audits.gather.render:gather",
+    "keyboard": "empathy_audit.audits.gather.keyboard:gather",
+    "forms": "empathy_audit.audits.gather.forms:gather",
 }
 DEFAULT_PROBES: tuple[str, ...] = ("render", "keyboard")
 # Seconds each probe may take on one page (the keyboard walk's target is under 3 s per page).

@@ -26,7 +26,7 @@ import logging
 import time
 from typing import Any
 
-from audits.gather.scripts import script
+from empathy_audit.audits.gather.scripts import script
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ SCRIPTS: dict[str, tuple[str, ...]] = {
     "blur_active": ("blur_active",),
 }
 
-JS_DIR = files("audits.gather") / "js"
+JS_DIR = files("empathy_audit.audits.gather") / "js"
 
 
 def source(name: str) -> str:

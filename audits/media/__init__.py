@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audits.families import Family, Need
+from empathy_audit.audits.families import Family, Need
 
 FAMILY = Family(
     name="media",

@@ -14,9 +14,9 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from audits.media import _network as net
-from audits.media._css import CssRefs, _first_url, _families, selector_matches
-from audits.media._model import ResourceRef
+from empathy_audit.audits.media import _network as net
+from empathy_audit.audits.media._css import CssRefs, _first_url, _families, selector_matches
+from empathy_audit.audits.media._model import ResourceRef
 
 _SKIP = ("data:", "blob:", "javascript:", "about:", "mailto:", "tel:", "#")
 _SRCSET = re.compile(r"\s*([^\s,][^\s]*?)(?:\s+([0-9.]+[wxh]))?\s*(?:,|$)")

@@ -10,9 +10,9 @@ from typing import Any, Iterator
 
 from bs4 import BeautifulSoup, Tag
 
-from audits.artifacts import css_path, snippet
-from audits.media import _network as net
-from audits.model import Finding, Outcome, Severity
+from empathy_audit.audits.artifacts import css_path, snippet
+from empathy_audit.audits.media import _network as net
+from empathy_audit.audits.model import Finding, Outcome, Severity
 
 # Resource types, in the order the report lists them.
 TYPES = ("document", "stylesheet", "script", "font", "image", "media", "other")

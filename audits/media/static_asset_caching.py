@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from audits.media import _network as net
-from audits.media._model import STATIC_TYPES, MediaInventory
-from audits.model import Finding, Persona, Severity
-from audits.registry import check
+from empathy_audit.audits.media import _network as net
+from empathy_audit.audits.media._model import STATIC_TYPES, MediaInventory
+from empathy_audit.audits.model import Finding, Persona, Severity
+from empathy_audit.audits.registry import check
 
 
 @check(

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from bs4 import Tag
 
-from audits.accname import (
+from empathy_audit.audits.accname import (
     accessible_name,
     attr_text,
     get_element_by_id,
@@ -22,8 +22,8 @@ from audits.accname import (
     role_of,
     visible_text,
 )
-from audits.artifacts import StaticPage
-from audits.urls import join
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.urls import join
 
 # Query parameters that only track a click: they never change where a link goes.
 _TRACKING = re.compile(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from audits.accname import accessible_name, is_hidden
-from audits.artifacts import StaticPage
-from audits.model import Finding, Persona, Severity
-from audits.registry import check
-from audits.static._describe import link_target
+from empathy_audit.audits.accname import accessible_name, is_hidden
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static._describe import link_target
 
 
 @check(

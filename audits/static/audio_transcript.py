@@ -6,11 +6,11 @@ from typing import Iterator
 
 from bs4 import Tag
 
-from audits.accname import accessible_name, idrefs, is_hidden, is_inert_container, visible_text
-from audits.artifacts import StaticPage
-from audits.model import Finding, Outcome, Persona, Severity
-from audits.registry import check
-from audits.static._wording import fold, phrase_pattern
+from empathy_audit.audits.accname import accessible_name, idrefs, is_hidden, is_inert_container, visible_text
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Outcome, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static._wording import fold, phrase_pattern
 
 #: Words that name a transcript or text version, by language.
 TRANSCRIPT_WORDS: dict[str, tuple[str, ...]] = {

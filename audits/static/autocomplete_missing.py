@@ -8,14 +8,14 @@ from typing import Iterator
 
 from bs4 import Tag
 
-from audits.accname import attr_text, input_type, normalise
-from audits.artifacts import StaticPage
-from audits.model import Finding, Outcome, Persona, Severity
-from audits.registry import check
-from audits.static._describe import shorten
-from audits.static._wording import fold, form_owner, phrase_pattern
-from audits.static.autocomplete_valid import STATE_VALUES, autocomplete_fields, is_valid_autocomplete
-from audits.static.placeholder_only_label import name_without_placeholder
+from empathy_audit.audits.accname import attr_text, input_type, normalise
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Outcome, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static._describe import shorten
+from empathy_audit.audits.static._wording import fold, form_owner, phrase_pattern
+from empathy_audit.audits.static.autocomplete_valid import STATE_VALUES, autocomplete_fields, is_valid_autocomplete
+from empathy_audit.audits.static.placeholder_only_label import name_without_placeholder
 
 #: Labels that clearly ask for one input purpose of WCAG 2.2 section 7, by token. "strong" purposes are always
 #: the visitor's own data; "weak" ones (a bare "Name", "Country", "City") also appear in search filters and

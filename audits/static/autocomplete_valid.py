@@ -6,11 +6,11 @@ from typing import Iterator
 
 from bs4 import Tag
 
-from audits.accname import attr_text, input_type, is_hidden, is_inert_container, normalise
-from audits.artifacts import StaticPage
-from audits.model import Finding, Outcome, Persona, Severity
-from audits.registry import check
-from audits.static._describe import shorten
+from empathy_audit.audits.accname import attr_text, input_type, is_hidden, is_inert_container, normalise
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Outcome, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static._describe import shorten
 
 # HTML Living Standard, "Autofill": field names that stand alone, and those that may take a contact qualifier.
 STANDALONE_FIELDS: frozenset[str] = frozenset(

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from bs4 import Tag
 
-from audits.accname import (
+from empathy_audit.audits.accname import (
     attr_text,
     explicit_role,
     is_hidden,
@@ -15,10 +15,10 @@ from audits.accname import (
     role_of,
     visible_text,
 )
-from audits.artifacts import StaticPage
-from audits.model import Finding, Outcome, Persona, Severity
-from audits.registry import check
-from audits.static.layout_table import own
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Outcome, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static.layout_table import own
 
 #: Content in a cell that marks a table used for layout, not data.
 LAYOUT_CONTENT = ("table", "h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "dl", "form", "input", "select",

@@ -7,11 +7,11 @@ from typing import Iterator
 
 from bs4 import Tag
 
-from audits.accname import attr_text, is_inert_container
-from audits.artifacts import StaticPage
-from audits.model import Finding, Persona, Severity
-from audits.registry import check
-from audits.static._describe import shorten
+from empathy_audit.audits.accname import attr_text, is_inert_container
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static._describe import shorten
 
 #: ARIA attributes whose value is an ID reference or ID reference list.
 IDREF_ATTRS: tuple[str, ...] = (

@@ -7,11 +7,11 @@ from typing import Iterator
 
 from bs4 import Tag
 
-from audits.accname import PRESENTATIONAL_ROLES, accessible_name, attr_text, explicit_role, is_hidden
-from audits.artifacts import StaticPage
-from audits.model import Finding, Persona, Severity
-from audits.registry import check
-from audits.static._describe import link_target
+from empathy_audit.audits.accname import PRESENTATIONAL_ROLES, accessible_name, attr_text, explicit_role, is_hidden
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static._describe import link_target
 
 
 def _negative_tabindex(el: Tag) -> bool:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from audits.accname import attr_text, normalise
-from audits.artifacts import StaticPage
-from audits.model import Finding, Persona, Severity
-from audits.registry import check
-from audits.static._describe import shorten
+from empathy_audit.audits.accname import attr_text, normalise
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static._describe import shorten
 
 #: ISO 639-1 two-letter codes (all 183, plus "bh", and the deprecated in/iw/ji/jw/mo still in the IANA registry).
 ISO_639_1: frozenset[str] = frozenset(

@@ -6,13 +6,13 @@ from typing import Iterator
 
 from bs4 import Tag
 
-from audits.accname import accessible_name, attr_text
-from audits.artifacts import StaticPage
-from audits.model import Finding, Outcome, Persona, Severity
-from audits.registry import check
-from audits.static._describe import link_target, shorten
-from audits.static._wording import base_url, destination, fold, iter_links
-from audits.static.link_text_generic import generic_kind
+from empathy_audit.audits.accname import accessible_name, attr_text
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Outcome, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static._describe import link_target, shorten
+from empathy_audit.audits.static._wording import base_url, destination, fold, iter_links
+from empathy_audit.audits.static.link_text_generic import generic_kind
 
 _SHOWN = 3
 

@@ -6,12 +6,12 @@ import re
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
-from audits.accname import PRESENTATIONAL_ROLES, accessible_name, attr_text, input_type, is_hidden, role_of
-from audits.artifacts import StaticPage
-from audits.model import Finding, Persona, Severity
-from audits.registry import check
-from audits.static._describe import shorten
-from audits.static._wording import fold
+from empathy_audit.audits.accname import PRESENTATIONAL_ROLES, accessible_name, attr_text, input_type, is_hidden, role_of
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static._describe import shorten
+from empathy_audit.audits.static._wording import fold
 
 IMAGE_EXTENSIONS = r"jpe?g|jfif|png|gif|webp|avif|svg|bmp|tiff?|heic|heif|ico"
 _FILE_NAME = re.compile(rf"^[^\s/\\]+\.(?:{IMAGE_EXTENSIONS})$", re.IGNORECASE)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from audits.accname import PRESENTATIONAL_ROLES, accessible_name, input_type, is_hidden, role_of
-from audits.artifacts import StaticPage
-from audits.model import Finding, Persona, Severity
-from audits.registry import check
-from audits.static._describe import shorten
-from audits.static._wording import fold
+from empathy_audit.audits.accname import PRESENTATIONAL_ROLES, accessible_name, input_type, is_hidden, role_of
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static._describe import shorten
+from empathy_audit.audits.static._wording import fold
 
 #: Openings that repeat what screen readers already announce ("graphic", "image"), by language; compared folded.
 REDUNDANT_PREFIXES: dict[str, tuple[str, ...]] = {

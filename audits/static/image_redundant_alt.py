@@ -7,7 +7,7 @@ from typing import Iterator
 from bs4 import NavigableString, Tag
 from bs4.element import PreformattedString
 
-from audits.accname import (
+from empathy_audit.audits.accname import (
     NOT_RENDERED_ELEMENTS,
     PRESENTATIONAL_ROLES,
     attr_text,
@@ -16,11 +16,11 @@ from audits.accname import (
     role_of,
     visible_text,
 )
-from audits.artifacts import StaticPage
-from audits.model import Finding, Persona, Severity
-from audits.registry import check
-from audits.static._describe import shorten
-from audits.static._wording import fold
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static._describe import shorten
+from empathy_audit.audits.static._wording import fold
 
 #: The containers whose own text an image's alt must not repeat (axe-core's list, plus figure captions).
 _PARENTS = ("a", "button", "p", "li", "td", "th", "figcaption", "label", "dt", "dd")

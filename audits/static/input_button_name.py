@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from audits.accname import PRESENTATIONAL_ROLES, accessible_name, input_type, is_hidden, role_of
-from audits.artifacts import StaticPage
-from audits.model import Finding, Persona, Severity
-from audits.registry import check
+from empathy_audit.audits.accname import PRESENTATIONAL_ROLES, accessible_name, input_type, is_hidden, role_of
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Persona, Severity
+from empathy_audit.audits.registry import check
 
 
 @check(

@@ -6,12 +6,12 @@ from typing import Iterator
 
 from bs4 import Tag
 
-from audits.accname import accessible_name, attr_text, input_type, is_hidden, is_inert_container, role_of
-from audits.artifacts import StaticPage
-from audits.model import Finding, Outcome, Persona, Severity
-from audits.registry import check
-from audits.static._describe import shorten
-from audits.static._wording import form_owner, words
+from empathy_audit.audits.accname import accessible_name, attr_text, input_type, is_hidden, is_inert_container, role_of
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Outcome, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static._describe import shorten
+from empathy_audit.audits.static._wording import form_owner, words
 
 #: An option whose name has at most this many words cannot stand without its question ("Yes", "Small").
 SHORT_OPTION_WORDS = 3

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from bs4 import Tag
 
-from audits.accname import (
+from empathy_audit.audits.accname import (
     PRESENTATIONAL_ROLES,
     accessible_name,
     attr_text,
@@ -15,9 +15,9 @@ from audits.accname import (
     normalise,
     role_of,
 )
-from audits.artifacts import StaticPage
-from audits.model import Finding, Persona, Severity
-from audits.registry import check
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Persona, Severity
+from empathy_audit.audits.registry import check
 
 _NOT_FIELDS = ("hidden", "image", "submit", "reset", "button")
 

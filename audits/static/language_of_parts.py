@@ -10,12 +10,12 @@ from typing import Iterator
 from bs4 import NavigableString, Tag
 from bs4.element import PreformattedString
 
-from audits.accname import NOT_RENDERED_ELEMENTS, attr_text, is_hidden, normalise
-from audits.artifacts import StaticPage
-from audits.model import Finding, Outcome, Persona, Severity
-from audits.registry import check
-from audits.static._describe import shorten
-from audits.static.html_lang_valid import is_valid_lang, primary_subtag
+from empathy_audit.audits.accname import NOT_RENDERED_ELEMENTS, attr_text, is_hidden, normalise
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Outcome, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static._describe import shorten
+from empathy_audit.audits.static.html_lang_valid import is_valid_lang, primary_subtag
 
 #: Writing systems of page languages. Latin is never flagged (telling French from English needs language
 #: detection, not scripts), so Latin-script languages map to an empty set plus Latin.

@@ -6,10 +6,10 @@ from typing import Iterator
 
 from bs4 import Tag
 
-from audits.accname import PRESENTATIONAL_ROLES, attr_text, is_hidden, is_inert_container, normalise, role_of
-from audits.artifacts import StaticPage
-from audits.model import Finding, Persona, Severity
-from audits.registry import check
+from empathy_audit.audits.accname import PRESENTATIONAL_ROLES, attr_text, is_hidden, is_inert_container, normalise, role_of
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Persona, Severity
+from empathy_audit.audits.registry import check
 
 
 def own(table: Tag, *names: str) -> list[Tag]:

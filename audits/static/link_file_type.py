@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
-from audits.accname import accessible_name, attr_text
-from audits.artifacts import StaticPage
-from audits.model import Finding, Persona, Severity
-from audits.registry import check
-from audits.static._describe import link_target, shorten
-from audits.static._wording import context_text, description, fold, iter_links, phrase_pattern, row_context
+from empathy_audit.audits.accname import accessible_name, attr_text
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static._describe import link_target, shorten
+from empathy_audit.audits.static._wording import context_text, description, fold, iter_links, phrase_pattern, row_context
 
 #: File extensions that download or leave the browser's page view, with the words that name their type.
 #: The extension itself always counts ("PDF", ".docx").

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from audits.accname import accessible_name, attr_text
-from audits.artifacts import StaticPage
-from audits.model import Finding, Persona, Severity
-from audits.registry import check
-from audits.static._describe import link_target, shorten
-from audits.static._wording import description, fold, iter_links, phrase_pattern
+from empathy_audit.audits.accname import accessible_name, attr_text
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static._describe import link_target, shorten
+from empathy_audit.audits.static._wording import description, fold, iter_links, phrase_pattern
 
 #: Words that warn of a new window or tab, by language (matched as whole words, case and punctuation ignored).
 NEW_WINDOW_PHRASES: dict[str, tuple[str, ...]] = {

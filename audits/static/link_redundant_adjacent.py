@@ -7,7 +7,7 @@ from typing import Iterator
 from bs4 import NavigableString, Tag
 from bs4.element import PreformattedString
 
-from audits.accname import (
+from empathy_audit.audits.accname import (
     NOT_RENDERED_ELEMENTS,
     accessible_name,
     attr_text,
@@ -17,11 +17,11 @@ from audits.accname import (
     normalise,
     visible_text,
 )
-from audits.artifacts import StaticPage, find_all_within
-from audits.model import Finding, Persona, Severity
-from audits.registry import check
-from audits.static._describe import link_target, shorten
-from audits.static._wording import base_url, destination, fold
+from empathy_audit.audits.artifacts import StaticPage, find_all_within
+from empathy_audit.audits.model import Finding, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static._describe import link_target, shorten
+from empathy_audit.audits.static._wording import base_url, destination, fold
 
 _CONTENT_ELEMENTS = ("img", "input", "button", "select", "textarea", "iframe", "video", "audio", "svg", "object")
 

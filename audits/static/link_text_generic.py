@@ -7,12 +7,12 @@ from typing import Iterator
 
 from bs4 import Tag
 
-from audits.accname import accessible_name, attr_text
-from audits.artifacts import StaticPage
-from audits.model import Finding, Outcome, Persona, Severity
-from audits.registry import check
-from audits.static._describe import link_target, shorten
-from audits.static._wording import (
+from empathy_audit.audits.accname import accessible_name, attr_text
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Outcome, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static._describe import link_target, shorten
+from empathy_audit.audits.static._wording import (
     context_text,
     description,
     fold,

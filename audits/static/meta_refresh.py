@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from audits.accname import attr_text, is_inert_container
-from audits.artifacts import StaticPage
-from audits.model import Finding, Persona, Severity
-from audits.registry import check
+from empathy_audit.audits.accname import attr_text, is_inert_container
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Persona, Severity
+from empathy_audit.audits.registry import check
 
 MIN_DELAY = 0  # an instant redirect (0 s) is not a time limit
 MAX_DELAY = 72000  # 20 hours: WCAG 2.2.1's exception for time limits longer than 20 hours

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from audits.accname import is_inert_container
-from audits.artifacts import StaticPage
-from audits.model import Finding, Outcome, Persona, Severity
-from audits.registry import check
+from empathy_audit.audits.accname import is_inert_container
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Outcome, Persona, Severity
+from empathy_audit.audits.registry import check
 
 
 @check(

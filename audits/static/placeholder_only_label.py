@@ -6,7 +6,7 @@ from typing import Iterator
 
 from bs4 import Tag
 
-from audits.accname import (
+from empathy_audit.audits.accname import (
     TEXT_INPUT_TYPES,
     accessible_name,
     attr_text,
@@ -16,11 +16,11 @@ from audits.accname import (
     is_inert_container,
     normalise,
 )
-from audits.artifacts import StaticPage
-from audits.model import Finding, Persona, Severity
-from audits.registry import check
-from audits.static._describe import shorten
-from audits.static._wording import fold
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static._describe import shorten
+from empathy_audit.audits.static._wording import fold
 
 _FIELD_TYPES = TEXT_INPUT_TYPES | {"date", "datetime-local", "month", "week", "time"}
 _BUTTON_TYPES = ("submit", "image")

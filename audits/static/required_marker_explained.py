@@ -8,11 +8,11 @@ from typing import Iterator
 from bs4 import Tag
 from bs4.element import PreformattedString
 
-from audits.accname import NOT_RENDERED_ELEMENTS, attr_text, idrefs, is_hidden, labels_of, normalise
-from audits.artifacts import StaticPage, find_all_within
-from audits.model import Finding, Outcome, Persona, Severity
-from audits.registry import check
-from audits.static._wording import fold, form_owner
+from empathy_audit.audits.accname import NOT_RENDERED_ELEMENTS, attr_text, idrefs, is_hidden, labels_of, normalise
+from empathy_audit.audits.artifacts import StaticPage, find_all_within
+from empathy_audit.audits.model import Finding, Outcome, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static._wording import fold, form_owner
 
 _ASTERISKS = "*＊✱∗"
 #: Words that explain what an asterisk means, by language ("required", "obligatoire", "Pflichtfeld"...).

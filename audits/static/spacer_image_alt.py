@@ -8,11 +8,11 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import Tag
 
-from audits.accname import accessible_name, attr_text, is_hidden
-from audits.artifacts import StaticPage
-from audits.model import Finding, Persona, Severity
-from audits.registry import check
-from audits.static._describe import shorten
+from empathy_audit.audits.accname import accessible_name, attr_text, is_hidden
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static._describe import shorten
 
 _SPACER_FILE = re.compile(
     r"^(?:spacer|spc|blank|clear|clearpixel|pixel|px|transparent|trans|shim|dot|empty|1x1|1px|s)"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from audits.accname import attr_text, is_hidden
-from audits.artifacts import StaticPage
-from audits.model import Finding, Persona, Severity
-from audits.registry import check
+from empathy_audit.audits.accname import attr_text, is_hidden
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Persona, Severity
+from empathy_audit.audits.registry import check
 
 _INTEGER = re.compile(r"^\s*\+?(\d+)")
 

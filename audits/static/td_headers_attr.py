@@ -6,11 +6,11 @@ from typing import Iterator
 
 from bs4 import Tag
 
-from audits.accname import PRESENTATIONAL_ROLES, attr_text, explicit_role, is_hidden, is_inert_container
-from audits.artifacts import StaticPage
-from audits.model import Finding, Persona, Severity
-from audits.registry import check
-from audits.static._describe import shorten
+from empathy_audit.audits.accname import PRESENTATIONAL_ROLES, attr_text, explicit_role, is_hidden, is_inert_container
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static._describe import shorten
 
 
 def own_cells(table: Tag) -> list[Tag]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from audits.accname import attr_text, is_hidden, is_inert_container, normalise
-from audits.artifacts import StaticPage
-from audits.model import Finding, Persona, Severity
-from audits.registry import check
-from audits.static._describe import shorten
-from audits.static.html_lang_valid import is_valid_lang
+from empathy_audit.audits.accname import attr_text, is_hidden, is_inert_container, normalise
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Persona, Severity
+from empathy_audit.audits.registry import check
+from empathy_audit.audits.static._describe import shorten
+from empathy_audit.audits.static.html_lang_valid import is_valid_lang
 
 
 @check(

@@ -7,10 +7,10 @@ from urllib.parse import urlsplit
 
 from bs4 import Tag
 
-from audits.accname import attr_text, is_hidden, is_inert_container
-from audits.artifacts import StaticPage
-from audits.model import Finding, Outcome, Persona, Severity
-from audits.registry import check
+from empathy_audit.audits.accname import attr_text, is_hidden, is_inert_container
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Finding, Outcome, Persona, Severity
+from empathy_audit.audits.registry import check
 
 _STREAMING = (".m3u8", ".mpd")
 

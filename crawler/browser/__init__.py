@@ -4,9 +4,9 @@ settings (config.py). Other modules import the names below from here."""
 
 from __future__ import annotations
 
-from crawler.browser.config import BASE_ARGS, JS_FLAGS, BrowserConfig
-from crawler.browser.driver import PooledDriver
-from crawler.browser.page_audit import BrowserResult
-from crawler.browser.pool import DriverPool
+from empathy_audit.crawler.browser.config import BASE_ARGS, JS_FLAGS, BrowserConfig
+from empathy_audit.crawler.browser.driver import PooledDriver
+from empathy_audit.crawler.browser.page_audit import BrowserResult
+from empathy_audit.crawler.browser.pool import DriverPool
 
 __all__ = ["BASE_ARGS", "JS_FLAGS", "BrowserConfig", "BrowserResult", "DriverPool", "PooledDriver"]

@@ -10,9 +10,9 @@ from typing import Any
 
 from scrapy.settings import Settings
 
-from audits.gather.axe import STANDARD_TAGS, axe_options
-from audits.gather.probes import BUDGETS, DEFAULT_PROBES
-from audits.gather.probes import ordered as probe_order
+from empathy_audit.audits.gather.axe import STANDARD_TAGS, axe_options
+from empathy_audit.audits.gather.probes import BUDGETS, DEFAULT_PROBES
+from empathy_audit.audits.gather.probes import ordered as probe_order
 
 # Chromium flags that make it start in containers and keep it quiet on the network (no sync, updates, pings).
 BASE_ARGS: tuple[str, ...] = (
@@ -72,7 +72,7 @@ class BrowserConfig:
         """From Scrapy settings, or a plain dict of the same names over crawler/settings.py's defaults."""
         if isinstance(settings, Mapping):
             merged = Settings()
-            merged.setmodule("crawler.settings", priority="default")
+            merged.setmodule("empathy_audit.crawler.settings", priority="default")
             merged.update(dict(settings))
             settings = merged
         out_dir = settings.get("AUDIT_OUT_DIR")

@@ -12,9 +12,9 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.client_config import ClientConfig
 
-from crawler.browser import config as _config
-from crawler.browser.config import BASE_ARGS, JS_FLAGS, REMOTE_COMMAND_MARGIN, WINDOW_SIZE, BrowserConfig
-from crawler.browser.processes import alive, cmdline, descendants, kill_tree, quiet
+from empathy_audit.crawler.browser import config as _config
+from empathy_audit.crawler.browser.config import BASE_ARGS, JS_FLAGS, REMOTE_COMMAND_MARGIN, WINDOW_SIZE, BrowserConfig
+from empathy_audit.crawler.browser.processes import alive, cmdline, descendants, kill_tree, quiet
 
 
 class PooledDriver:

@@ -10,18 +10,18 @@ from typing import Any
 
 from selenium.common.exceptions import InvalidSessionIdException, WebDriverException
 
-from audits.artifacts import RenderedPage
-from audits.browser.axe_map import findings_from_axe
-from audits.gather.axe import AxePage, AxeTimeout, PageLoadTimeout, gather
-from audits.model import Finding
-from audits.families import Need
-from audits.registry import by_need
-from audits.runner import run_families
-from crawler.browser.config import REMOTE_COMMAND_MARGIN, BrowserConfig
-from crawler.browser.driver import PooledDriver
-from crawler.browser.errors import DEAD_MARKERS, BrowserBroken, http_timeout, short
-from crawler.browser.processes import quiet
-from crawler.browser.screenshots import take_screenshots
+from empathy_audit.audits.artifacts import RenderedPage
+from empathy_audit.audits.browser.axe_map import findings_from_axe
+from empathy_audit.audits.gather.axe import AxePage, AxeTimeout, PageLoadTimeout, gather
+from empathy_audit.audits.model import Finding
+from empathy_audit.audits.families import Need
+from empathy_audit.audits.registry import by_need
+from empathy_audit.audits.runner import run_families
+from empathy_audit.crawler.browser.config import REMOTE_COMMAND_MARGIN, BrowserConfig
+from empathy_audit.crawler.browser.driver import PooledDriver
+from empathy_audit.crawler.browser.errors import DEAD_MARKERS, BrowserBroken, http_timeout, short
+from empathy_audit.crawler.browser.processes import quiet
+from empathy_audit.crawler.browser.screenshots import take_screenshots
 
 log = logging.getLogger(__name__)
 

@@ -18,12 +18,12 @@ from typing import Any
 
 from selenium.common.exceptions import WebDriverException
 
-from audits.gather.axe import AXE_VERSION
-from crawler.browser.config import BrowserConfig
-from crawler.browser.driver import PooledDriver
-from crawler.browser.errors import BrowserBroken, BrowserUnavailable, short
-from crawler.browser.page_audit import BrowserResult, audit_once
-from crawler.browser.processes import quiet
+from empathy_audit.audits.gather.axe import AXE_VERSION
+from empathy_audit.crawler.browser.config import BrowserConfig
+from empathy_audit.crawler.browser.driver import PooledDriver
+from empathy_audit.crawler.browser.errors import BrowserBroken, BrowserUnavailable, short
+from empathy_audit.crawler.browser.page_audit import BrowserResult, audit_once
+from empathy_audit.crawler.browser.processes import quiet
 
 log = logging.getLogger(__name__)
 

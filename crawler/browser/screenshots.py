@@ -9,10 +9,10 @@ from typing import Any
 
 from selenium.common.exceptions import WebDriverException
 
-from audits.gather.axe import capture_element
-from audits.model import Finding, Outcome
-from crawler.browser.driver import PooledDriver
-from crawler.browser.errors import short
+from empathy_audit.audits.gather.axe import capture_element
+from empathy_audit.audits.model import Finding, Outcome
+from empathy_audit.crawler.browser.driver import PooledDriver
+from empathy_audit.crawler.browser.errors import short
 
 log = logging.getLogger(__name__)
 

@@ -20,9 +20,9 @@ from twisted.internet.error import (
 )
 from twisted.python.failure import Failure
 
-from audits.urls import join
-from crawler.items import PageItem
-from crawler.urls import canonicalize, host_of, origin_of, scope_hosts, validate_start_url
+from empathy_audit.audits.urls import join
+from empathy_audit.crawler.items import PageItem
+from empathy_audit.crawler.urls import canonicalize, host_of, origin_of, scope_hosts, validate_start_url
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 KEPT_HEADERS = (

@@ -3,15 +3,15 @@ returns typed records (crawler.store.records); crawler.store.handover hands it t
 
 from __future__ import annotations
 
-from crawler.store.backends import StoreError
-from crawler.store.records import (
+from empathy_audit.crawler.store.backends import StoreError
+from empathy_audit.crawler.store.records import (
            FindingRecord,
            PageRecord,
            ResourceRecord,
            RunData,
            RunRecord,
 )
-from crawler.store.store import Store, open_store
+from empathy_audit.crawler.store.store import Store, open_store
 
 __all__ = ["FindingRecord", "PageRecord", "ResourceRecord", "RunData", "RunRecord", "Store", "StoreError",
            "open_store"]

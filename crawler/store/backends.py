@@ -19,7 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.pool import StaticPool
 
-from crawler.secrets import mask, redact_url, register_secret
+from empathy_audit.crawler.secrets import mask, redact_url, register_secret
 
 _PG_SCHEMES = ("postgresql://", "postgres://")
 _MIGRATION_LOCK = 7_302_515_913  # pg_advisory_xact_lock key: concurrent runs migrate one at a time

@@ -7,7 +7,7 @@ from typing import Any
 
 from scrapy import signals
 
-from crawler.store.store import Store, open_store
+from empathy_audit.crawler.store.store import Store, open_store
 
 _OPENED = "empathy_audit_store"  # crawler attribute: the store opened here for that crawler
 

@@ -17,7 +17,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from crawler.store.backends import Backend, StoreError
+from empathy_audit.crawler.store.backends import Backend, StoreError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 LEGACY_REVISIONS = {1: "0001", 2: "0002"}  # pre-Alembic schema version -> revision

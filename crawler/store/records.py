@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from audits.model import Outcome, Severity
+from empathy_audit.audits.model import Outcome, Severity
 
 
 def severity_of(value: Any, default: Severity = Severity.MODERATE) -> Severity:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from crawler.store.types import Int, Real, Str
+from empathy_audit.crawler.store.types import Int, Real, Str
 
 metadata = sa.MetaData()
 

@@ -15,10 +15,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from crawler.secrets import mask, mask_any
-from crawler.store import migrate
-from crawler.store.backends import Backend, StoreError, backend_for
-from crawler.store.records import (
+from empathy_audit.crawler.secrets import mask, mask_any
+from empathy_audit.crawler.store import migrate
+from empathy_audit.crawler.store.backends import Backend, StoreError, backend_for
+from empathy_audit.crawler.store.records import (
     FindingRecord,
     LinkFacts,
     PageRecord,
@@ -29,7 +29,7 @@ from crawler.store.records import (
     outcome_of,
     severity_of,
 )
-from crawler.store.schema import (
+from empathy_audit.crawler.store.schema import (
     findings,
     link_referrers,
     link_targets,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
-from reports.model import Report
-from reports.writers import html as html_writer
-from reports.writers import json as json_writer
-from reports.writers import junit as junit_writer
-from reports.writers import markdown as markdown_writer
-from reports.writers import sarif as sarif_writer
+from empathy_audit.reports.model import Report
+from empathy_audit.reports.writers import html as html_writer
+from empathy_audit.reports.writers import json as json_writer
+from empathy_audit.reports.writers import junit as junit_writer
+from empathy_audit.reports.writers import markdown as markdown_writer
+from empathy_audit.reports.writers import sarif as sarif_writer
 
 
 class Writer(NamedTuple):

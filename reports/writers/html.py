@@ -8,10 +8,10 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from reports import wording
-from reports.aggregate import http_url
-from reports.model import SEVERITIES, Report
-from reports.writers._stream import write_chunks
+from empathy_audit.reports import wording
+from empathy_audit.reports.aggregate import http_url
+from empathy_audit.reports.model import SEVERITIES, Report
+from empathy_audit.reports.writers._stream import write_chunks
 
 FILENAME = "report.html"
 TEMPLATE = "report.html.j2"

@@ -9,8 +9,8 @@ from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, Iterator
 
-from reports import scoring
-from reports.model import (
+from empathy_audit.reports import scoring
+from empathy_audit.reports.model import (
     CheckError,
     Element,
     Fix,
@@ -25,7 +25,7 @@ from reports.model import (
     Summary,
     Trend,
 )
-from reports.writers._stream import write_chunks
+from empathy_audit.reports.writers._stream import write_chunks
 
 FILENAME = "report.json"
 SCHEMA = "empathy-audit/report"
@@ -330,7 +330,7 @@ def to_dict(report: Report) -> dict[str, Any]:
 
 def _gate(report: Report) -> dict[str, Any]:
     """The CI gate's verdict (--fail-on, --max-score, --fail-on-budget, --baseline), as the exit code reflects it."""
-    from reports.gates import gate_of
+    from empathy_audit.reports.gates import gate_of
 
     g = gate_of(report)
     return {

@@ -14,10 +14,10 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 
-from audits.model import Outcome
-from reports import fixes as fx
-from reports import gates
-from reports.model import Fix, Report
+from empathy_audit.audits.model import Outcome
+from empathy_audit.reports import fixes as fx
+from empathy_audit.reports import gates
+from empathy_audit.reports.model import Fix, Report
 
 FILENAME = "report.junit.xml"
 MAX_LOCATIONS = 50  # page and element lines in a failure's text

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Iterable, Mapping
 from urllib.parse import quote
 
-from audits.model import Outcome
-from reports import fixes as fx
-from reports import gates
-from reports.aggregate import http_url
-from reports.model import SEVERITIES, Fix, Report
+from empathy_audit.audits.model import Outcome
+from empathy_audit.reports import fixes as fx
+from empathy_audit.reports import gates
+from empathy_audit.reports.aggregate import http_url
+from empathy_audit.reports.model import SEVERITIES, Fix, Report
 
 FILENAME = "summary.md"
 MAX_BYTES = 60_000

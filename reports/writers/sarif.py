@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from audits.model import Outcome, Severity
-from reports import fixes as fx
-from reports import gates
-from reports.model import Element, Fix, FixPage, Report
+from empathy_audit.audits.model import Outcome, Severity
+from empathy_audit.reports import fixes as fx
+from empathy_audit.reports import gates
+from empathy_audit.reports.model import Element, Fix, FixPage, Report
 
 FILENAME = "report.sarif"
 SARIF_VERSION = "2.1.0"
@@ -89,7 +89,7 @@ def _rule(check_id: str, title: str, failure_title: str, severity: Severity, wca
 
 
 def _registry_rules() -> dict[str, dict[str, Any]]:
-    from audits.registry import select
+    from empathy_audit.audits.registry import select
 
     return {
         c.id: _rule(c.id, c.title, c.failure_title, c.severity, list(c.wcag_links), c.how_to_fix, c.doc,

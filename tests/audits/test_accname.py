@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audits.accname import (
+from empathy_audit.audits.accname import (
     accessible_name,
     get_element_by_id,
     heading_level,
@@ -16,7 +16,7 @@ from audits.accname import (
     role_of,
     visible_text,
 )
-from audits.artifacts import parse_html
+from empathy_audit.audits.artifacts import parse_html
 
 
 def name_of(body: str, target: str = "t") -> str:

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from audits.registry import family, select
-from crawler.devserver import serve
+from empathy_audit.audits.registry import family, select
+from empathy_audit.crawler.devserver import serve
 from tests.helpers import run_cli
 
 CRAWL = family("crawl")

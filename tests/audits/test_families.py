@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from audits.families import Family, Need
-from audits.registry import FAMILIES, load_checks
-from crawler.devserver import serve
+from empathy_audit.audits.families import Family, Need
+from empathy_audit.audits.registry import FAMILIES, load_checks
+from empathy_audit.crawler.devserver import serve
 from tests.helpers import run_cli
 
 load_checks(plugins=False)
@@ -24,7 +24,7 @@ load_checks(plugins=False)
 FAMILY_INIT = '''
 """Text checks: the words of the page as served."""
 
-from audits.families import Family, Need
+from empathy_audit.audits.families import Family, Need
 
 FAMILY = Family(name="text", package=__name__, needs=Need.HTML, source="text", confidence="static",
                 reads="the words of the page", order=50, task="reading the page")
@@ -33,8 +33,8 @@ FAMILY = Family(name="text", package=__name__, needs=Need.HTML, source="text", c
 CHECK = '''
 """shouting-heading: headings are not written in capitals."""
 
-from audits.model import Persona, Severity
-from audits.registry import check
+from empathy_audit.audits.model import Persona, Severity
+from empathy_audit.audits.registry import check
 
 
 @check(
@@ -75,7 +75,7 @@ def _plugin(root: Path) -> Path:
 def test_builtin_families_are_discovered_from_their_packages():
     assert {"static", "browser", "media", "crawl"} <= set(FAMILIES)
     for family in FAMILIES.values():
-        assert family.package == f"audits.{family.name}"
+        assert family.package == f"empathy_audit.audits.{family.name}"
 
 
 def test_a_family_record_is_validated():
@@ -108,8 +108,8 @@ def test_a_new_family_is_one_folder_and_one_record(tmp_path):
 @pytest.fixture
 def rendered_family(monkeypatch):
     """A family reading the rendered page, registered for one test (as the registry would after discovery)."""
-    from audits import registry
-    from audits.model import Check, Finding, Persona, Severity
+    from empathy_audit.audits import registry
+    from empathy_audit.audits.model import Check, Finding, Persona, Severity
 
     family = Family(name="motion", package="tests.motion", needs=Need.RENDERED, source="motion",
                     confidence="confirmed", reads="the rendered page", order=60)
@@ -127,7 +127,7 @@ def rendered_family(monkeypatch):
 
 
 def test_each_need_is_run_by_one_crawler_component_for_every_family_declaring_it(rendered_family):
-    from audits.registry import by_need
+    from empathy_audit.audits.registry import by_need
 
     names = {need: [name for name, _ in by_need(need)] for need in Need}
     assert names[Need.HTML] == ["static"]
@@ -138,8 +138,8 @@ def test_each_need_is_run_by_one_crawler_component_for_every_family_declaring_it
 
 
 def test_a_new_rendered_family_runs_in_the_browser_audit_with_no_crawler_edit(rendered_family):
-    from audits.gather.axe import AxePage
-    from crawler.browser.page_audit import browser_check_findings
+    from empathy_audit.audits.gather.axe import AxePage
+    from empathy_audit.crawler.browser.page_audit import browser_check_findings
 
     page = AxePage(requested_url="http://127.0.0.1/p", final_url="http://127.0.0.1/p", probes={"render": {"moving": True}})
     found = [f for f in browser_check_findings(page, "http://127.0.0.1/p") if f.check_id == "moving-content"]

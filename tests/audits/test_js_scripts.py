@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from audits.gather import scripts
+from empathy_audit.audits.gather import scripts
 
 JS_FILES = sorted(Path(str(scripts.JS_DIR)).glob("*.js"))
 

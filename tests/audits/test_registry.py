@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from audits.artifacts import StaticPage
-from audits.model import WCAG_SLUGS, Check, Outcome, Persona, Severity
-from audits.registry import FAMILIES, REGISTRY, load_checks
-from audits.runner import run_checks
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import WCAG_SLUGS, Check, Outcome, Persona, Severity
+from empathy_audit.audits.registry import FAMILIES, REGISTRY, load_checks
+from empathy_audit.audits.runner import run_checks
 
 load_checks(plugins=False)  # tests never load third-party plug-ins
 

@@ -17,10 +17,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import sitegen  # noqa: E402
 
-from audits.artifacts import StaticPage  # noqa: E402
-from audits.model import Outcome  # noqa: E402
-from audits.registry import select  # noqa: E402
-from audits.runner import run_checks  # noqa: E402
+from empathy_audit.audits.artifacts import StaticPage  # noqa: E402
+from empathy_audit.audits.model import Outcome  # noqa: E402
+from empathy_audit.audits.registry import select  # noqa: E402
+from empathy_audit.audits.runner import run_checks  # noqa: E402
 
 _HREF = re.compile(r'href="(/[^"#]*\.html)(?:#[^"]*)?"')
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.browser import BrowserConfig, DriverPool
-from crawler.devserver import SiteServer, serve
+from empathy_audit.crawler.browser import BrowserConfig, DriverPool
+from empathy_audit.crawler.devserver import SiteServer, serve
 
 SITE = Path(__file__).parent / "site"
 # Nothing leaves loopback: every host name resolves to 127.0.0.1 and anything not loopback goes to a dead proxy.

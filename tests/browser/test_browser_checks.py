@@ -11,12 +11,12 @@ from typing import Iterator
 
 import pytest
 
-from audits.artifacts import StaticPage, css_path
-from audits.gather.probes import PROBES
-from audits.model import Outcome
-from audits.registry import family, load_checks, select
-from crawler.browser import BrowserResult, DriverPool
-from crawler.devserver import serve
+from empathy_audit.audits.artifacts import StaticPage, css_path
+from empathy_audit.audits.gather.probes import PROBES
+from empathy_audit.audits.model import Outcome
+from empathy_audit.audits.registry import family, load_checks, select
+from empathy_audit.crawler.browser import BrowserResult, DriverPool
+from empathy_audit.crawler.devserver import serve
 
 from .conftest import make_config
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from crawler.devserver import serve
+from empathy_audit.crawler.devserver import serve
 from tests.helpers import LOOPBACK_BROWSER_ARGS, run_cli
 
 STYLE = """<style>

@@ -17,9 +17,9 @@ from typing import Callable
 
 import pytest
 
-from crawler.browser.processes import cmdline, descendants
-from crawler.devserver import serve
-from crawler.store import Store
+from empathy_audit.crawler.browser.processes import cmdline, descendants
+from empathy_audit.crawler.devserver import serve
+from empathy_audit.crawler.store import Store
 from tests.helpers import LOOPBACK_BROWSER_ARGS, ROOT
 
 pytestmark = pytest.mark.browser
@@ -63,7 +63,7 @@ def _site() -> dict[str, Callable]:
 
 
 def _crawl(url: str, tmp_path: Path, *extra: str) -> subprocess.Popen:
-    args = [sys.executable, "-m", "crawler.cli", "crawl", url, "--out", str(tmp_path / "out"),
+    args = [sys.executable, "-m", "empathy_audit.crawler.cli", "crawl", url, "--out", str(tmp_path / "out"),
             "--db", str(tmp_path / "h.db"), "--browsers", "1", "--no-sitemaps", "--timeout", "10",
             "--no-screenshots", *[f"--browser-arg={a}" for a in LOOPBACK_BROWSER_ARGS], *extra]
     return subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

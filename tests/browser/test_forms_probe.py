@@ -12,13 +12,13 @@ from typing import Iterator
 
 import pytest
 
-from audits.artifacts import RenderedPage
-from audits.browser.form_error_colour_only import form_error_colour_only
-from audits.browser.form_error_not_associated import form_error_not_associated
-from audits.gather import forms as forms_probe
-from audits.model import Outcome
-from crawler.browser import DriverPool
-from crawler.devserver import serve
+from empathy_audit.audits.artifacts import RenderedPage
+from empathy_audit.audits.browser.form_error_colour_only import form_error_colour_only
+from empathy_audit.audits.browser.form_error_not_associated import form_error_not_associated
+from empathy_audit.audits.gather import forms as forms_probe
+from empathy_audit.audits.model import Outcome
+from empathy_audit.crawler.browser import DriverPool
+from empathy_audit.crawler.devserver import serve
 
 from .conftest import make_config
 

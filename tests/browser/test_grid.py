@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from audits.model import Outcome
-from crawler.browser import DriverPool
-from crawler.devserver import DEMO_SITE, serve
-from crawler.store import Store
+from empathy_audit.audits.model import Outcome
+from empathy_audit.crawler.browser import DriverPool
+from empathy_audit.crawler.devserver import DEMO_SITE, serve
+from empathy_audit.crawler.store import Store
 from tests.browser.grid import GridUnavailable, SeleniumGrid
 from tests.helpers import LOOPBACK_BROWSER_ARGS, run_cli
 
@@ -114,7 +114,7 @@ def test_page_that_hangs_a_grid_browser_fails_and_the_pool_goes_on(grid, site, b
 
 def test_grid_smaller_than_the_pool(grid, site, browser_config):
     """--browsers 3 on a 2-session Grid: the pool audits with the 2 sessions it got instead of failing pages."""
-    from crawler.browser import config
+    from empathy_audit.crawler.browser import config
 
     old = config.REMOTE_START_TIMEOUT
     config.REMOTE_START_TIMEOUT = 8.0  # the Grid would queue the third request for minutes

@@ -9,12 +9,12 @@ from typing import Iterator
 
 import pytest
 
-from audits.artifacts import RenderedPage
-from audits.gather import keyboard
-from audits.model import Outcome
-from audits.registry import load_checks, select
-from audits.runner import run_checks
-from crawler.devserver import serve
+from empathy_audit.audits.artifacts import RenderedPage
+from empathy_audit.audits.gather import keyboard
+from empathy_audit.audits.model import Outcome
+from empathy_audit.audits.registry import load_checks, select
+from empathy_audit.audits.runner import run_checks
+from empathy_audit.crawler.devserver import serve
 
 from .conftest import make_config
 
@@ -72,7 +72,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def driver() -> Iterator:
-    from crawler.browser import DriverPool
+    from empathy_audit.crawler.browser import DriverPool
 
     with DriverPool(make_config()) as pool:
         with pool.leased() as slot:
@@ -156,7 +156,7 @@ def test_fallback_channels_give_the_same_walk(driver, served, monkeypatch):
     assert [s["p"] for s in slow["stops"]] == [s["p"] for s in fast["stops"]]
     assert slow["trap"]["exit"] == "#minute"
 
-    from crawler.browser.screenshots import WithoutCdp
+    from empathy_audit.crawler.browser.screenshots import WithoutCdp
 
     actions, seconds = _walk(WithoutCdp(driver), url)
     assert actions["method"] == "webdriver-actions" and seconds < BUDGET + MARGIN

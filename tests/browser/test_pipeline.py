@@ -14,10 +14,10 @@ import pytest
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import Settings
 
-from audits.model import Finding, Severity
-from crawler.browser import BrowserConfig
-from crawler.browser_pipeline import BrowserAuditPipeline
-from crawler.items import PageItem
+from empathy_audit.audits.model import Finding, Severity
+from empathy_audit.crawler.browser import BrowserConfig
+from empathy_audit.crawler.browser_pipeline import BrowserAuditPipeline
+from empathy_audit.crawler.items import PageItem
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(__file__).parent / "site"
@@ -61,7 +61,7 @@ def test_config_from_settings(tmp_path):
 
 
 def test_the_number_of_browsers_defaults_to_the_project_setting():
-    from crawler import settings as defaults
+    from empathy_audit.crawler import settings as defaults
 
     assert BrowserConfig.from_settings({}).browsers == defaults.AUDIT_BROWSERS
 
@@ -111,7 +111,7 @@ _CRAWL = textwrap.dedent(
     import json, sys
     import scrapy
     from scrapy.crawler import CrawlerProcess
-    from crawler.items import PageItem
+    from empathy_audit.crawler.items import PageItem
 
     base, loopback = sys.argv[1], json.loads(sys.argv[2])
     items = []
@@ -126,7 +126,7 @@ _CRAWL = textwrap.dedent(
 
     process = CrawlerProcess({
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
-        "ITEM_PIPELINES": {"crawler.browser_pipeline.BrowserAuditPipeline": 500},
+        "ITEM_PIPELINES": {"empathy_audit.crawler.browser_pipeline.BrowserAuditPipeline": 500},
         "AUDIT_BROWSERS": 2, "AUDIT_BROWSER_ARGS": loopback, "AUDIT_SCREENSHOTS": False,
         "LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False, "ROBOTSTXT_OBEY": False,
     })

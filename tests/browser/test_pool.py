@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from audits.artifacts import css_path, parse_html
-from audits.model import Outcome, Persona, Severity
-from crawler.browser import DriverPool
-from crawler.browser.processes import descendants
+from empathy_audit.audits.artifacts import css_path, parse_html
+from empathy_audit.audits.model import Outcome, Persona, Severity
+from empathy_audit.crawler.browser import DriverPool
+from empathy_audit.crawler.browser.processes import descendants
 
 pytestmark = pytest.mark.browser
 HOST = {"127.0.0.1"}

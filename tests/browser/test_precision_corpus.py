@@ -6,8 +6,8 @@ each must carry evidence in its message. The same run backs `bench/precision.py 
 
 from __future__ import annotations
 
-from audits.gather.probes import PROBES
-from audits.model import Outcome
+from empathy_audit.audits.gather.probes import PROBES
+from empathy_audit.audits.model import Outcome
 from bench.precision import run_browser
 
 

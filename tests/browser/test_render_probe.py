@@ -10,9 +10,9 @@ from typing import Any, Iterator
 
 import pytest
 
-from audits.gather import render
-from crawler.browser.screenshots import WithoutCdp
-from crawler.devserver import serve
+from empathy_audit.audits.gather import render
+from empathy_audit.crawler.browser.screenshots import WithoutCdp
+from empathy_audit.crawler.devserver import serve
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "checks"
 
@@ -112,9 +112,9 @@ RENDER_CHECKS = ("css-generated-text", "css-icon-glyph", "images-of-text", "just
 
 
 def _run(probes: dict) -> list:
-    from audits.artifacts import RenderedPage
-    from audits.registry import load_checks, select
-    from audits.runner import run_checks
+    from empathy_audit.audits.artifacts import RenderedPage
+    from empathy_audit.audits.registry import load_checks, select
+    from empathy_audit.audits.runner import run_checks
 
     load_checks(plugins=False)
     page = RenderedPage(url="https://site.test/", final_url="https://site.test/", probes=probes)

@@ -123,7 +123,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture(autouse=True)
 def _no_secrets_leak_between_tests():
-    from crawler.secrets import clear_secrets
+    from empathy_audit.crawler.secrets import clear_secrets
 
     clear_secrets()
     yield

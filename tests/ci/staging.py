@@ -10,7 +10,7 @@ from contextlib import ExitStack
 from typing import Any
 from urllib.parse import parse_qs
 
-from crawler.devserver import serve
+from empathy_audit.crawler.devserver import serve
 
 USER = "ci-bot"
 BASIC_PASSWORD = "basic-S3cret-4711"

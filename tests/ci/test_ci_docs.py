@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crawler.cli import build_parser
+from empathy_audit.crawler.cli import build_parser
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "ci"
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from crawler import config
-from crawler import settings as defaults
-from crawler.cli import build_parser, main
-from crawler.run import CrawlOptions, browser_count, scrapy_settings
+from empathy_audit.crawler import config
+from empathy_audit.crawler import settings as defaults
+from empathy_audit.crawler.cli import build_parser, main
+from empathy_audit.crawler.run import CrawlOptions, browser_count, scrapy_settings
 from tests.helpers import run_cli
 
 
@@ -140,7 +140,7 @@ def test_init_writes_a_commented_starter_that_loads_and_lists_every_option(tmp_p
 
 
 def test_env_references_on_the_command_line_are_expanded(tmp_path, monkeypatch):
-    import crawler.cli as cli
+    import empathy_audit.crawler.cli as cli
 
     seen = {}
     monkeypatch.setattr(cli, "cmd_crawl", lambda args: seen.setdefault("args", args) and 0)

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from audits.model import Severity
-from reports import baseline as bl
-from reports import gates
-from reports.aggregate import build_report
-from reports.writers import FORMATS, junit, markdown, sarif, write_all
+from empathy_audit.audits.model import Severity
+from empathy_audit.reports import baseline as bl
+from empathy_audit.reports import gates
+from empathy_audit.reports.aggregate import build_report
+from empathy_audit.reports.writers import FORMATS, junit, markdown, sarif, write_all
 from tests.reports.report_factories import CHECKS, make_finding, make_page, make_run
 
 # --- the official SARIF 2.1.0 schema, from the npm package @microsoft/jest-sarif, fetched once ---------------------
@@ -105,7 +105,7 @@ def _inputs():
 
 
 def _lookup(check_id):
-    from audits.registry import get
+    from empathy_audit.audits.registry import get
 
     return CHECKS.get(check_id) or get(check_id)
 
@@ -147,7 +147,7 @@ def test_sarif_is_valid_against_the_official_schema_with_and_without_a_baseline(
 
 
 def test_sarif_rules_come_from_the_registry_plus_the_axe_rules_seen():
-    from audits.registry import select
+    from empathy_audit.audits.registry import select
 
     doc = sarif.to_dict(_report())
     run = doc["runs"][0]

@@ -9,17 +9,17 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from audits.model import Finding, Outcome, Severity
-from crawler.cli import SCORE_STAT, build_parser, main
-from crawler.store import Store
-from reports import baseline as bl
-from reports import gates
-from reports.aggregate import build_report
+from empathy_audit.audits.model import Finding, Outcome, Severity
+from empathy_audit.crawler.cli import SCORE_STAT, build_parser, main
+from empathy_audit.crawler.store import Store
+from empathy_audit.reports import baseline as bl
+from empathy_audit.reports import gates
+from empathy_audit.reports.aggregate import build_report
 from tests.reports.report_factories import CHECKS, make_finding, make_page, make_run
 
 
 def _lookup(check_id):
-    from audits.registry import get
+    from empathy_audit.audits.registry import get
 
     return CHECKS.get(check_id) or get(check_id)
 

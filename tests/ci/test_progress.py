@@ -13,8 +13,8 @@ from types import SimpleNamespace
 
 from scrapy.settings import Settings
 
-from crawler.devserver import serve
-from crawler.progress import Progress
+from empathy_audit.crawler.devserver import serve
+from empathy_audit.crawler.progress import Progress
 from tests.helpers import FIXTURE_SITES, ROOT, run_cli
 
 
@@ -83,7 +83,7 @@ def test_live_line_on_a_terminal(tmp_path):
     master, slave = pty.openpty()
     with serve(str(FIXTURE_SITES / "crawl"), routes={"/": _slow_index}) as srv:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "crawler.cli", "crawl", srv.base_url + "/", "--db", str(tmp_path / "h.db"),
+            [sys.executable, "-m", "empathy_audit.crawler.cli", "crawl", srv.base_url + "/", "--db", str(tmp_path / "h.db"),
              "--out", str(tmp_path / "out"), "--no-browser", "--max-pages", "4"],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL)
         os.close(slave)

@@ -16,10 +16,10 @@ import pytest
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
 
-from crawler.auth import AuthSession, StagingAccess
-from crawler.devserver import serve
-from crawler.middlewares import StagingAccessMiddleware
-from crawler.secrets import install_log_masking, mask, redact_url, register_secret
+from empathy_audit.crawler.auth import AuthSession, StagingAccess
+from empathy_audit.crawler.devserver import serve
+from empathy_audit.crawler.middlewares import StagingAccessMiddleware
+from empathy_audit.crawler.secrets import install_log_masking, mask, redact_url, register_secret
 from tests.ci.staging import ENV, LOGIN_EMAIL, SECRETS, USER, StagingSite, send
 from tests.helpers import run_cli
 

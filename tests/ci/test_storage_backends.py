@@ -9,11 +9,11 @@ from dataclasses import FrozenInstanceError, asdict, replace
 
 import pytest
 
-from audits.model import Finding, Outcome, Severity
-from crawler.cli import main
-from crawler.devserver import serve
-from crawler.secrets import register_secret
-from crawler.store import (
+from empathy_audit.audits.model import Finding, Outcome, Severity
+from empathy_audit.crawler.cli import main
+from empathy_audit.crawler.devserver import serve
+from empathy_audit.crawler.secrets import register_secret
+from empathy_audit.crawler.store import (
     FindingRecord,
     PageRecord,
     RunRecord,
@@ -21,8 +21,8 @@ from crawler.store import (
     StoreError,
     open_store,
 )
-from crawler.store.migrate import head
-from crawler.store.records import (
+from empathy_audit.crawler.store.migrate import head
+from empathy_audit.crawler.store.records import (
     Referrer,
     float_or_none,
     int_or_none,

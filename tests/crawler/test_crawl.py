@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from crawler.devserver import serve
-from crawler.store import Store
-from crawler.urls import BadURL, canonicalize, scope_hosts, validate_start_url
+from empathy_audit.crawler.devserver import serve
+from empathy_audit.crawler.store import Store
+from empathy_audit.crawler.urls import BadURL, canonicalize, scope_hosts, validate_start_url
 from tests.helpers import FIXTURE_SITES, ROOT, run_cli
 
 CRAWL_SITE = str(FIXTURE_SITES / "crawl")
@@ -263,7 +263,7 @@ def test_ctrl_c_keeps_what_was_audited(tmp_path):
     db = tmp_path / "h.db"
     with serve(str(site), routes=Routes()) as srv:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "crawler.cli", "crawl", srv.base_url + "/s/0", "--db", str(db), "--no-browser",
+            [sys.executable, "-m", "empathy_audit.crawler.cli", "crawl", srv.base_url + "/s/0", "--db", str(db), "--no-browser",
              "--no-sitemaps", "--out", str(tmp_path / "o")],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
@@ -286,7 +286,7 @@ def test_ctrl_c_keeps_what_was_audited(tmp_path):
 def test_grid_credentials_never_reach_the_history():
     from scrapy.settings import Settings
 
-    from crawler.storage_pipeline import audit_settings
+    from empathy_audit.crawler.storage_pipeline import audit_settings
 
     stored = audit_settings(Settings({"AUDIT_WEBDRIVER_URL": "https://user:s3cret@grid.example:4444/wd/hub"}))
     assert stored["AUDIT_WEBDRIVER_URL"] == "https://********@grid.example:4444/wd/hub"

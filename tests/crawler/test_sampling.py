@@ -15,13 +15,13 @@ from types import SimpleNamespace
 import pytest
 from scrapy.settings import Settings
 
-from audits.artifacts import css_path, parse_html, snippet
-from audits.model import Finding, Severity
-from crawler.browser import BrowserResult
-from crawler.browser_pipeline import BrowserAuditPipeline
-from crawler.devserver import serve
-from crawler.items import PageItem
-from crawler.sampling import Sampler, anchor_of, layout_of, project, skeleton
+from empathy_audit.audits.artifacts import css_path, parse_html, snippet
+from empathy_audit.audits.model import Finding, Severity
+from empathy_audit.crawler.browser import BrowserResult
+from empathy_audit.crawler.browser_pipeline import BrowserAuditPipeline
+from empathy_audit.crawler.devserver import serve
+from empathy_audit.crawler.items import PageItem
+from empathy_audit.crawler.sampling import Sampler, anchor_of, layout_of, project, skeleton
 from tests.helpers import LOOPBACK_BROWSER_ARGS, run_cli
 
 # --- a generated site: one home page, 20 product pages and 19 article pages --------------------------------------
@@ -427,9 +427,9 @@ def test_crawl_with_sampling_off_or_a_small_site_audits_every_page(sampled_site,
 
 
 def test_report_counts_inferred_pages_as_covered_not_failed():
-    from reports.aggregate import build_report
-    from reports.writers import html as html_writer
-    from reports.writers import json as json_writer
+    from empathy_audit.reports.aggregate import build_report
+    from empathy_audit.reports.writers import html as html_writer
+    from empathy_audit.reports.writers import json as json_writer
     from tests.reports.report_factories import SITE, make_finding, make_page, make_run
 
     rep_url = SITE + "/p/1"

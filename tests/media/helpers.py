@@ -6,11 +6,11 @@ import json
 from typing import Any
 from urllib.parse import urljoin
 
-from audits.artifacts import parse_html
-from audits.media._css import parse_css
-from audits.media._inventory import css_resources, extract, inline_styles, page_shape, stylesheets
-from audits.media._model import MediaInventory, MediaResource, Measurement
-from audits.registry import family
+from empathy_audit.audits.artifacts import parse_html
+from empathy_audit.audits.media._css import parse_css
+from empathy_audit.audits.media._inventory import css_resources, extract, inline_styles, page_shape, stylesheets
+from empathy_audit.audits.media._model import MediaInventory, MediaResource, Measurement
+from empathy_audit.audits.registry import family
 
 FIXTURES = family("media").fixture_root
 ORIGIN = "https://fixture.test"

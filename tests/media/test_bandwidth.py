@@ -6,10 +6,10 @@ import json
 import re
 from types import SimpleNamespace
 
-from audits.media import _network as net
-from crawler.store.records import FindingRecord, ResourceRecord
-from reports.bandwidth import build_bandwidth, site_fixes
-from reports.writers.html import environment
+from empathy_audit.audits.media import _network as net
+from empathy_audit.crawler.store.records import FindingRecord, ResourceRecord
+from empathy_audit.reports.bandwidth import build_bandwidth, site_fixes
+from empathy_audit.reports.writers.html import environment
 from tests.reports.report_factories import (
     make_finding,
     make_page,
@@ -134,7 +134,7 @@ def test_untrusted_urls_are_escaped():
 
 
 def test_saved_bytes_count_once_each_file_and_page_weight_keeps_only_the_rest():
-    from reports.savings import net_page_weight, site_bytes_saved
+    from empathy_audit.reports.savings import net_page_weight, site_bytes_saved
 
     run, pages, resources, findings = _site(3)
     # /hero.png: two overlapping fixes on 3 pages, plus caching (return visits); /spin.gif on /p0.html

@@ -7,12 +7,12 @@ import zlib
 
 import pytest
 
-from audits.artifacts import parse_html
-from audits.media import _network as net
-from audits.media._css import parse_css, selector_matches
-from audits.media._inventory import css_resources, extract, media_matches, page_shape, pick_candidate
-from audits.media._sniff import sniff_image
-from crawler import devserver
+from empathy_audit.audits.artifacts import parse_html
+from empathy_audit.audits.media import _network as net
+from empathy_audit.audits.media._css import parse_css, selector_matches
+from empathy_audit.audits.media._inventory import css_resources, extract, media_matches, page_shape, pick_candidate
+from empathy_audit.audits.media._sniff import sniff_image
+from empathy_audit.crawler import devserver
 
 BASE = "https://shop.test/dir/page.html"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from audits.artifacts import css_path
-from audits.media import _network as net
-from audits.model import Outcome, Severity
-from audits.registry import load_checks, select
-from audits.runner import run_checks
+from empathy_audit.audits.artifacts import css_path
+from empathy_audit.audits.media import _network as net
+from empathy_audit.audits.model import Outcome, Severity
+from empathy_audit.audits.registry import load_checks, select
+from empathy_audit.audits.runner import run_checks
 from tests.media.helpers import FIXTURES, fixture, inventory
 
 load_checks(plugins=False)
@@ -26,7 +26,7 @@ def test_every_media_check_is_registered_with_fixtures():
     for chk in MEDIA:
         for kind in ("fail.html", "pass.html", "resources.json"):
             assert (FIXTURES / chk.id / kind).is_file(), f"missing fixture {chk.id}/{kind}"
-        assert chk.func.__module__ == "audits.media." + chk.id.replace("-", "_")
+        assert chk.func.__module__ == "empathy_audit.audits.media." + chk.id.replace("-", "_")
         assert {"slow-connection", "prepaid-data"} <= {str(p) for p in chk.personas}
 
 

@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.devserver import DEMO_SITE, serve
-from crawler.store import Store
-from reports.bandwidth import build_bandwidth
+from empathy_audit.crawler.devserver import DEMO_SITE, serve
+from empathy_audit.crawler.store import Store
+from empathy_audit.reports.bandwidth import build_bandwidth
 from tests.helpers import run_cli
 
 SITE = Path(__file__).resolve().parent / "site"
@@ -148,7 +148,7 @@ def test_the_demo_server_serves_like_a_real_server_so_clean_pages_stay_clean():
 @pytest.mark.browser
 def test_with_the_browser_script_loaded_files_count_and_displayed_sizes_are_used(tmp_path):
     """Resource Timing adds what a script loaded; the browser's layout shows an image displayed far smaller."""
-    from crawler.devserver import noise_png
+    from empathy_audit.crawler.devserver import noise_png
     from tests.helpers import LOOPBACK_BROWSER_ARGS
 
     site = tmp_path / "site"

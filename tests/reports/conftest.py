@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from audits.model import Check
-from crawler.store.records import FindingRecord, PageRecord, RunRecord
+from empathy_audit.audits.model import Check
+from empathy_audit.crawler.store.records import FindingRecord, PageRecord, RunRecord
 from tests.reports.report_factories import CHECKS, sample_inputs
 
 

@@ -7,10 +7,10 @@ import zlib
 from collections.abc import Iterable
 from typing import Any
 
-from audits import registry
-from audits.browser import axe_map
-from audits.model import Check, Persona, Severity
-from crawler.store.records import (
+from empathy_audit.audits import registry
+from empathy_audit.audits.browser import axe_map
+from empathy_audit.audits.model import Check, Persona, Severity
+from empathy_audit.crawler.store.records import (
     FindingRecord,
     PageRecord,
     ResourceRecord,

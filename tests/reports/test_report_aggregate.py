@@ -6,10 +6,10 @@ import random
 
 import pytest
 
-from audits.model import Outcome, Persona, Severity
-from reports.aggregate import build_report, http_url, order_fixes
-from reports.screenshots import screenshot_data_uri
-from reports.traffic import parse
+from empathy_audit.audits.model import Outcome, Persona, Severity
+from empathy_audit.reports.aggregate import build_report, http_url, order_fixes
+from empathy_audit.reports.screenshots import screenshot_data_uri
+from empathy_audit.reports.traffic import parse
 from tests.reports.report_factories import (
     SITE,
     make_finding,
@@ -290,7 +290,7 @@ def test_empty_and_partial_runs():
 
 
 def test_output_does_not_depend_on_input_order(sample, lookup):
-    from reports.writers import json as json_writer
+    from empathy_audit.reports.writers import json as json_writer
 
     run, pages, findings = sample
     first = json_writer.dumps(build_report(run, pages, findings, lookup=lookup))
@@ -311,7 +311,7 @@ def test_order_fixes_is_the_one_ordering_rule(sample, lookup):
 
 
 def test_media_findings_join_the_scale_through_time(lookup):
-    pytest.importorskip("audits.media._network")
+    pytest.importorskip("empathy_audit.audits.media._network")
     pages = [make_page("/", depth=0)]
     media = make_finding("oversized-image", "/", "main > img", snippet="<img src=big.jpg>", sources=["media"],
                          data={"bytes_saved": 1024 * 1024, "seconds_saved": 5.0})

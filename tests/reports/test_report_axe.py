@@ -8,8 +8,8 @@ from typing import Iterator
 
 import pytest
 
-from reports.aggregate import build_report
-from reports.writers import html as html_writer
+from empathy_audit.reports.aggregate import build_report
+from empathy_audit.reports.writers import html as html_writer
 
 pytestmark = pytest.mark.browser
 

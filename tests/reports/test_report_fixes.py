@@ -1,10 +1,10 @@
-"""reports.fixes: fingerprints (stable, template-aware), URL patterns, where a fix lives, key-journey detection."""
+"""empathy_audit.reports.fixes: fingerprints (stable, template-aware), URL patterns, where a fix lives, key-journey detection."""
 
 from __future__ import annotations
 
 import pytest
 
-from reports import fixes as fx
+from empathy_audit.reports import fixes as fx
 
 PRODUCT_IMG = '<img class="product__photo" height="560" src="/img/products/{name}.svg?v={v}" width="480"/>'
 PRODUCT_SEL = "#main > article > div:nth-of-type({n}) > img"

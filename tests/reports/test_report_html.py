@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from reports.aggregate import build_report
-from reports.writers import html as html_writer
+from empathy_audit.reports.aggregate import build_report
+from empathy_audit.reports.writers import html as html_writer
 from tests.reports.report_factories import SITE, make_finding, make_page, make_run, png_bytes
 
 CSS = Path(html_writer.TEMPLATES_DIR) / "report.css"
@@ -315,9 +315,9 @@ def test_long_lists_are_capped_in_html_only(lookup):
 
 
 def test_the_report_passes_our_own_static_checks(sample_html, hostile_html):
-    from audits.artifacts import StaticPage
-    from audits.model import Outcome
-    from audits.runner import run_checks
+    from empathy_audit.audits.artifacts import StaticPage
+    from empathy_audit.audits.model import Outcome
+    from empathy_audit.audits.runner import run_checks
 
     for html in (sample_html, hostile_html):
         findings = run_checks("static", StaticPage(url="file:///report.html", html=html), "file:///report.html")

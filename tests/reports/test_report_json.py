@@ -6,8 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from reports.aggregate import build_report
-from reports.writers import json as json_writer
+from empathy_audit.reports.aggregate import build_report
+from empathy_audit.reports.writers import json as json_writer
 from tests.reports.report_factories import make_finding, make_page, make_run
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "report-json.md"

@@ -1,4 +1,4 @@
-"""reports.scoring: the constants table (one place, with sources) and its formulas; reports.traffic: the CSV."""
+"""empathy_audit.reports.scoring: the constants table (one place, with sources) and its formulas; reports.traffic: the CSV."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from audits.model import Persona, Severity
-from reports import scoring
-from reports.traffic import TrafficError, load, parse
+from empathy_audit.audits.model import Persona, Severity
+from empathy_audit.reports import scoring
+from empathy_audit.reports.traffic import TrafficError, load, parse
 
 SCORING = Path(scoring.__file__)
 
@@ -117,7 +117,7 @@ def test_contrast_harm_by_distance_to_the_threshold():
 
 
 def test_bandwidth_harm_follows_impact_md_3_6():
-    pytest.importorskip("audits.media._network")
+    pytest.importorskip("empathy_audit.audits.media._network")
     one_mib = 1024 * 1024  # 5.0 s on Slow 4G
     assert scoring.bandwidth_harm(one_mib) == pytest.approx(0.62, abs=0.01)
     assert scoring.bandwidth_harm(0) == 0.0

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from crawler.store.records import PageRecord, ResourceRecord
-from reports.aggregate import build_report
-from reports.bandwidth import build_bandwidth
-from reports.writers import html as html_writer
-from reports.writers import json as json_writer
+from empathy_audit.crawler.store.records import PageRecord, ResourceRecord
+from empathy_audit.reports.aggregate import build_report
+from empathy_audit.reports.bandwidth import build_bandwidth
+from empathy_audit.reports.writers import html as html_writer
+from empathy_audit.reports.writers import json as json_writer
 
 from .report_factories import SITE, make_finding, make_resource
 

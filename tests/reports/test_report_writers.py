@@ -1,4 +1,4 @@
-"""reports.writers: the FORMATS registry and write_all."""
+"""empathy_audit.reports.writers: the FORMATS registry and write_all."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from reports.aggregate import build_report
-from reports.writers import FORMATS, write_all
+from empathy_audit.reports.aggregate import build_report
+from empathy_audit.reports.writers import FORMATS, write_all
 
 
 def test_formats_registry():

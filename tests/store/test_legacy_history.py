@@ -7,9 +7,9 @@ import sqlite3
 
 import pytest
 
-from audits.model import Outcome, Severity
-from crawler.store import StoreError, open_store
-from crawler.store.migrate import head
+from empathy_audit.audits.model import Outcome, Severity
+from empathy_audit.crawler.store import StoreError, open_store
+from empathy_audit.crawler.store.migrate import head
 
 # The schema SQL of the pre-Alembic crawler/storage.py, as it created histories (one script per version).
 V1 = """

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 import time
 
-from crawler.store import open_store
+from empathy_audit.crawler.store import open_store
 
 
 def test_a_current_history_opens_while_a_crawl_holds_the_write_lock(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from crawler.store.schema import metadata
+from empathy_audit.crawler.store.schema import metadata
 
 
 def _run(connection) -> None:
@@ -18,7 +18,7 @@ connection = context.config.attributes.get("connection")
 if connection is not None:
     _run(connection)
 else:
-    from crawler.store.backends import backend_for
+    from empathy_audit.crawler.store.backends import backend_for
 
     db = context.get_x_argument(as_dictionary=True).get("db") or context.config.get_main_option("sqlalchemy.url")
     engine = backend_for(db).engine()

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from audits.artifacts import StaticPage
-from audits.model import Outcome
-from audits.registry import load_checks, select
-from audits.runner import run_checks
-from audits.static.autocomplete_valid import is_valid_autocomplete
-from audits.static.link_new_window import NEW_WINDOW_PHRASES
-from audits.static.link_text_generic import GENERIC_LINK_NAMES, generic_kind
+from empathy_audit.audits.artifacts import StaticPage
+from empathy_audit.audits.model import Outcome
+from empathy_audit.audits.registry import load_checks, select
+from empathy_audit.audits.runner import run_checks
+from empathy_audit.audits.static.autocomplete_valid import is_valid_autocomplete
+from empathy_audit.audits.static.link_new_window import NEW_WINDOW_PHRASES
+from empathy_audit.audits.static.link_text_generic import GENERIC_LINK_NAMES, generic_kind
 
 load_checks(plugins=False)
 

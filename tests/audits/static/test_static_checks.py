@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from audits.artifacts import StaticPage, css_path
-from audits.model import Outcome
-from audits.registry import family, load_checks, select
-from audits.runner import run_checks
+from empathy_audit.audits.artifacts import StaticPage, css_path
+from empathy_audit.audits.model import Outcome
+from empathy_audit.audits.registry import family, load_checks, select
+from empathy_audit.audits.runner import run_checks
 
 load_checks(plugins=False)  # tests never load third-party plug-ins
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from crawler.store.types import Int, Real, Str
+from empathy_audit.crawler.store.types import Int, Real, Str
 
 revision = "0001"
 down_revision = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from crawler.store.types import Int, Str
+from empathy_audit.crawler.store.types import Int, Str
 
 revision = "0003"
 down_revision = "0002"
