@@ -39,6 +39,7 @@ fi
 stamp="$VENV/.installed"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "Installing empathy-audit and its Python packages into $VENV..." >&2
+  # the test extra pulls in the postgres extra (psycopg): the suite tests postgresql:// histories too
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test]' >"$VENV/pip.log" 2>&1 \
     || { tail -20 "$VENV/pip.log" >&2; echo "Could not install empathy-audit's Python packages into $VENV (log: $VENV/pip.log): check that PyPI is reachable and run this again." >&2; exit 2; }
   touch "$stamp"

@@ -107,7 +107,8 @@ class PostgresBackend(Backend):
         try:
             import psycopg  # noqa: F401
         except ImportError:
-            raise StoreError("PostgreSQL history needs psycopg: pip install 'psycopg[binary]'.") from None
+            raise StoreError("PostgreSQL histories need the postgres extra: pip install 'empathy-audit[postgres]'.") \
+                from None
         return sa.create_engine("postgresql+psycopg://" + self.url.split("://", 1)[1],
                                 connect_args={"connect_timeout": 15}, pool_pre_ping=False)
 
