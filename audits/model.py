@@ -65,6 +65,7 @@ class Outcome(StrEnum):
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _WCAG_RE = re.compile(r"^[1-4]\.[1-9]\.[1-9][0-9]?$")
+_ACT_RE = re.compile(r"^[0-9a-z]{6}$")
 
 
 ROLES = ("P", "S", "M")  # how much a persona is hurt (IMPACT.md section 4): primary, secondary, minor mention
@@ -107,6 +108,9 @@ class Check:
     colour_pair: bool = False
     # A page's byte budget: --fail-on-budget fails on it, and its bytes are the page's bytes no file fix saves.
     budget: bool = False
+    # The W3C ACT rules it implements (ids like "23a2a8"), alone or with others: tests/act runs their test cases
+    # against it. axe's rules declare theirs in axe-core (actIds); ours declare them here.
+    act: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not _ID_RE.match(self.id):
@@ -126,6 +130,9 @@ class Check:
         for persona, role in self.roles:
             if not isinstance(persona, Persona) or role not in ROLES:
                 raise ValueError(f"check {self.id}: `roles` maps a Persona to one of {ROLES}")
+        for rule in self.act:
+            if not _ACT_RE.match(rule):
+                raise ValueError(f"check {self.id}: {rule!r} is not a W3C ACT rule id like 23a2a8")
         if not 0.0 < self.exposure <= 1.0:
             raise ValueError(f"check {self.id}: exposure is a share of visits, above 0 and at most 1")
 

@@ -44,6 +44,7 @@ def check(
     exposure: float = 1.0,
     colour_pair: bool = False,
     budget: bool = False,
+    act: Iterable[str] = (),
 ) -> Callable[[Callable], Callable]:
     """Register a check function under its metadata. The docstring becomes `checks explain ID`.
 
@@ -73,6 +74,7 @@ def check(
             exposure=exposure,
             colour_pair=colour_pair,
             budget=budget,
+            act=tuple(act),
         )
         func.check_id = id  # type: ignore[attr-defined]
         return func
