@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = ("crawler", "audits", "reports")  # installed as empathy_audit.crawler, .audits, .reports
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 VERSION = PYPROJECT["project"]["version"]
+REPO = PYPROJECT["project"]["urls"]["Repository"]
 EXTRA_MESSAGE = "PostgreSQL histories need the postgres extra: pip install 'empathy-audit[postgres]'."
 
 # Runs the CLI in-process, then records where every module of ours (or one of the bare names) came from.
@@ -109,6 +111,17 @@ def test_wheel_holds_every_module_and_data_file(dist):
     assert "Project-URL: Repository, https://github.com/empathy-audit/empathy-audit" in meta
     assert "License-Expression: MIT" in meta and "Description-Content-Type: text/markdown" in meta
     assert "# empathy-audit" in meta  # the README is the long description
+
+
+def test_readme_installs_this_repository_at_the_release_tag():
+    """The README's install lines cannot drift from pyproject: its repository URL, its version, the postgres extra."""
+    readme = (ROOT / "README.md").read_text()
+    assert set(re.findall(r'"empathy-audit(?:\[postgres\])? @ (git\+\S+)"', readme)) == {f"git+{REPO}@v{VERSION}"}
+    assert len(re.findall(r"git\+https?://", readme)) == 2  # no other git URL that the pattern above missed
+    once_published = "pip install 'empathy-audit[postgres]'"
+    assert once_published in readme and once_published in EXTRA_MESSAGE
+    assert PYPROJECT["project"]["urls"] == {"Homepage": REPO, "Repository": REPO, "Issues": f"{REPO}/issues",
+                                            "Changelog": f"{REPO}/releases"}
 
 
 def _modules(target: Path, out: Path) -> dict[str, str]:
