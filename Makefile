@@ -16,4 +16,4 @@ bench:  # the scale table on generated sites, each figure beside its baseline (d
 	@.venv/bin/python bench/bench_scale.py $(BENCH_ARGS)
 
 clean:
-	rm -rf out .empathy-audit build *.egg-info
+	rm -rf out .empathy-audit build dist *.egg-info
