@@ -14,9 +14,12 @@ __all__ = [
     "get_element_by_id",
     "heading_level",
     "idrefs",
+    "accessible_description",
     "in_svg",
+    "inline_visibility",
     "is_focusable",
     "is_hidden",
+    "is_unrendered",
     "input_type",
     "is_inert_container",
     "iter_visible",
@@ -25,6 +28,7 @@ __all__ = [
     "role_of",
     "explicit_role",
     "implicit_role",
+    "visibility_of",
     "visible_text",
 ]
 
@@ -218,18 +222,24 @@ def _aria_hidden(el: Tag) -> bool:
     return (attr_text(el, "aria-hidden") or "").strip().lower() == "true"
 
 
-def _self_excluded(el: Tag) -> bool:
-    """Hidden by itself (not counting ancestors), ignoring the inheritable `visibility`."""
-    if el.name in NOT_RENDERED_ELEMENTS:
-        return True
-    if el.has_attr("hidden") or _aria_hidden(el):
+def is_unrendered(el: Tag) -> bool:
+    """True when `el` itself is not rendered, so neither it nor anything inside it is seen or reaches assistive
+    technology: <script>, <style>, <template>, <noscript>, the `hidden` attribute, an inline `display:none`,
+    `<input type=hidden>`. Ancestors are not looked at, nor `aria-hidden` (it hides from assistive technology
+    only: the content is still seen)."""
+    if el.name in NOT_RENDERED_ELEMENTS or el.has_attr("hidden"):
         return True
     if el.name == "input" and (attr_text(el, "type") or "").strip().lower() == "hidden":
         return True
     return _style(el).get("display") == "none"
 
 
-def _visibility(el: Tag) -> str | None:
+def _self_excluded(el: Tag) -> bool:
+    """Hidden by itself (not counting ancestors), ignoring the inheritable `visibility`."""
+    return is_unrendered(el) or _aria_hidden(el)
+
+
+def inline_visibility(el: Tag) -> str | None:
     """'hidden' / 'visible' when the element's inline style sets visibility, else None (inherited)."""
     value = _style(el).get("visibility")
     if value in ("hidden", "collapse"):
@@ -263,7 +273,7 @@ def _is_hidden(el: Tag) -> bool:
     excluded, visibility = _inherited(el.parent)
     if excluded:
         return True
-    return (_visibility(el) or visibility) == "hidden"
+    return (inline_visibility(el) or visibility) == "hidden"
 
 
 def _inherited(node: Any) -> tuple[bool, str | None]:
@@ -291,7 +301,7 @@ def _inherited(node: Any) -> tuple[bool, str | None]:
                 or _style(n).get("display") == "none"
             )
         if not excluded:
-            visibility = _visibility(n) or visibility
+            visibility = inline_visibility(n) or visibility
         state = n.__dict__["_ea_inherited"] = (excluded, visibility)
     return state
 
@@ -582,6 +592,25 @@ def compute_accessible_name(el: Tag) -> str:
     return normalise(_text_alternative(el, _Walk(), root=True))
 
 
+def accessible_description(el: Tag) -> str:
+    """The accessible description of `el`, white space normalised ("" when it has none): the text of the elements
+    its aria-describedby names (hidden ones count, as in aria-labelledby), else aria-description, else its title
+    attribute when the title did not already give the name (accname 1.2 section 4.3.2, HTML-AAM)."""
+    refs = idrefs(el, "aria-describedby")
+    if refs:
+        walk = _Walk()
+        text = normalise(" ".join(
+            _text_alternative(ref, walk, in_labelledby=True, include_hidden=is_hidden(ref)) for ref in refs
+        ))
+        if text:
+            return text
+    text = normalise(attr_text(el, "aria-description"))
+    if text:
+        return text
+    title = normalise(attr_text(el, "title"))
+    return title if title and title != accessible_name(el) else ""
+
+
 def _text_alternative(
     node: Tag,
     walk: _Walk,
@@ -785,16 +814,17 @@ def _content_text(
     """Name from content: the text of the descendants, each computed as a name in recursion (accname 2F).
     Inside an aria-labelledby traversal, descendants do not follow their own aria-labelledby (no second hop)."""
     parts: list[str] = []
-    visible = include_hidden or _visibility_of(node) != "hidden"
+    visible = include_hidden or visibility_of(node) != "hidden"
     _collect(node, walk, include_hidden, label_for, visible, parts, in_labelledby)
     return "".join(parts)
 
 
-def _visibility_of(node: Tag) -> str:
+def visibility_of(node: Tag) -> str:
+    """'hidden' or 'visible': the nearest inline `visibility` on `node` or an ancestor (visible when none sets it)."""
     for n in [node, *node.parents]:
         if not isinstance(n, Tag) or n.name == "[document]":
             break
-        vis = _visibility(n)
+        vis = inline_visibility(n)
         if vis is not None:
             return vis
     return "visible"
@@ -825,7 +855,7 @@ def _collect(
             continue
         if not include_hidden and _self_excluded(child):
             continue
-        vis = _visibility(child)
+        vis = inline_visibility(child)
         child_visible = include_hidden or (visible if vis is None else vis == "visible")
         block = child.name in _BLOCK_ELEMENTS
         if block:
@@ -861,7 +891,7 @@ def visible_text(el: Tag) -> str:
                 continue
             if not isinstance(child, Tag) or child.name in NOT_RENDERED_ELEMENTS or _self_excluded(child):
                 continue
-            vis = _visibility(child)
+            vis = inline_visibility(child)
             block = child.name in _BLOCK_ELEMENTS
             if block:
                 parts.append(" ")
@@ -869,7 +899,7 @@ def visible_text(el: Tag) -> str:
             if block:
                 parts.append(" ")
 
-    walk(el, _visibility_of(el) != "hidden")
+    walk(el, visibility_of(el) != "hidden")
     return normalise("".join(parts))
 
 
