@@ -161,9 +161,149 @@ def find_all_within(el: Tag, name: Any = None, **attrs: Any) -> list[Tag]:
     return list(el.find_all(name, **attrs))
 
 
+# --- the tree a browser builds ---------------------------------------------------------------------------------
+#
+# Selectors in findings must pick the element in Chromium, whose parser follows the HTML standard's tree
+# construction. lxml (libxml2) builds another tree for some markup: elements before a missing <body> stay in
+# <head>, rows of a table without <tbody> sit in <table>, content after </body> stays outside it, <source> holds
+# what follows it, "<div/>" is an empty element. html5lib builds the standard's tree but a static audit with it
+# takes 1.5-1.9 times as long (parsing alone: 3.6-8 times), so lxml parses every page and its tree is brought to
+# the standard's where the difference is a known move (rows into an implied <tbody>, body content out of <head>,
+# content after </body> into <body>, what follows a void element out of it); a page whose difference no move
+# repairs (a self-closed "<div/>", a heading directly in a heading, a link in a link, markup a table would move out
+# of itself, a stray </p>) is parsed again with html5lib. Not repaired: misnested formatting tags ("<b><p></b>"),
+# which the standard's adoption agency rebuilds.
+
+# What the standard keeps in <head> ("in head" insertion mode); any other element there starts <body>.
+_HEAD_ELEMENTS = frozenset("title base basefont bgsound link meta style script noscript template".split())
+# What a <table> holds itself; a <tr> directly in it goes into an implied <tbody>, anything else is moved in front of
+# the table (foster parenting).
+_TABLE_CHILDREN = frozenset("caption colgroup col thead tbody tfoot script template style".split())
+_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+# Void elements in the standard that lxml lets hold what follows them (<picture><source><img> puts the img in the
+# source): what they hold follows them instead.
+_VOID_LXML_OPENS = frozenset("source track wbr embed keygen bgsound".split())
+# Non-void HTML elements written self-closed: the standard ignores the slash (the element stays open), lxml closes
+# it. Only names SVG and MathML do not share (their self-closed elements are closed by both parsers).
+_SELF_CLOSED = re.compile(
+    r"<(?:div|span|p|i|b|u|s|em|strong|small|code|pre|li|ul|ol|dl|dt|dd|table|tbody|thead|tfoot|tr|td|th|"
+    r"section|article|nav|header|footer|main|aside|label|button|textarea|select|option|iframe|canvas|video|"
+    r"audio|h[1-6]|form|fieldset|legend|figure|figcaption|blockquote|abbr|time|mark|picture|details|summary|"
+    r"dialog|object|ins|del|q|cite|sub|sup|noscript|output|progress|meter)(?:\s[^<>]*)?/>",
+    re.IGNORECASE,
+)
+_P_END = re.compile(r"</p\s*>", re.IGNORECASE)
+
+
 def parse_html(html: str | bytes) -> BeautifulSoup:
-    """Parse HTML the forgiving way browsers do (lxml), keeping the whole document."""
-    return IndexedSoup(html, "lxml")
+    """Parse HTML into the tree a browser builds (the HTML standard's tree construction), keeping the whole
+    document: lxml, with its tree brought to the standard's, or html5lib where lxml's tree cannot be."""
+    soup = IndexedSoup(html, "lxml")
+    moves = _html5_moves(soup, html)
+    if moves is None:
+        return IndexedSoup(html, "html5lib")
+    if moves:
+        for move in moves:
+            move()
+        soup._ea_all = None  # the index is built again, on the moved tree, when a check first asks
+    return soup
+
+
+def _html5_moves(soup: IndexedSoup, html: str | bytes) -> list[Any] | None:
+    """The moves that turn lxml's tree of `html` into the standard's ([] when it already is), or None when no move
+    does and the page needs the HTML5 parser."""
+    text = html if isinstance(html, str) else html.decode("latin-1")
+    if "/>" in text and _SELF_CLOSED.search(text):
+        return None
+    tags = soup._ea_index()
+    by_name = soup._ea_by_name
+    if len(_P_END.findall(text)) > len(by_name.get("p", ())):
+        return None  # a stray </p> (after a <div> closed the paragraph) is an empty <p> in the standard's tree
+    for h in _HEADINGS:
+        if any(t.parent is not None and t.parent.name in _HEADINGS for t in by_name.get(h, ())):
+            return None
+    for a in by_name.get("a", ()):
+        node = a.parent
+        while node is not None:
+            if node.name == "a":
+                return None
+            node = node.parent
+    moves: list[Any] = [lambda el=el: _unnest(el) for el in tags
+                         if el.name in _VOID_LXML_OPENS and any(isinstance(c, Tag) for c in el.children)]
+    for table in by_name.get("table", ()):
+        kids = [c for c in table.children if isinstance(c, Tag)]
+        if any(c.name not in _TABLE_CHILDREN and c.name != "tr" for c in kids):
+            return None
+        if any(c.name == "tr" for c in kids):
+            moves.append(lambda t=table: _wrap_rows(soup, t))
+    root = soup.find("html") if tags else None
+    if root is None:
+        return moves
+    head = next((c for c in root.children if isinstance(c, Tag) and c.name == "head"), None)
+    body = next((c for c in root.children if isinstance(c, Tag) and c.name == "body"), None)
+    seen_body = False
+    for c in root.children:
+        if not isinstance(c, Tag):
+            continue
+        if c.name == "body":
+            seen_body = True
+        elif c.name not in ("head", "frameset"):
+            if not seen_body:
+                return None
+            moves.append(lambda: _after_body(soup, root))
+            break
+    if head is not None and any(isinstance(c, Tag) and c.name not in _HEAD_ELEMENTS for c in head.children):
+        moves.insert(0, lambda: _head_to_body(soup, root, head))
+    return moves
+
+
+def _unnest(el: Tag) -> None:
+    """What lxml put inside a void element follows it, in order."""
+    for node in reversed(list(el.contents)):
+        el.insert_after(node)
+
+
+def _wrap_rows(soup: BeautifulSoup, table: Tag) -> None:
+    """Rows directly in a table go into an implied <tbody>, one per run of rows (a section element ends it)."""
+    tbody: Tag | None = None
+    for node in list(table.contents):
+        if isinstance(node, Tag) and node.name in _TABLE_CHILDREN and node.name not in ("script", "template", "style"):
+            tbody = None
+        elif isinstance(node, Tag) and node.name == "tr" and tbody is None:
+            tbody = soup.new_tag("tbody")
+            node.insert_before(tbody)
+            tbody.append(node)
+        elif tbody is not None:
+            tbody.append(node)
+
+
+def _body(soup: BeautifulSoup, root: Tag) -> Tag:
+    body = next((c for c in root.children if isinstance(c, Tag) and c.name == "body"), None)
+    if body is None:
+        body = soup.new_tag("body")
+        root.append(body)
+    return body
+
+
+def _head_to_body(soup: BeautifulSoup, root: Tag, head: Tag) -> None:
+    """The first element <head> cannot hold starts the body: it and everything after it in <head> go to the start of
+    <body>, in order."""
+    nodes = list(head.contents)
+    first = next(i for i, c in enumerate(nodes) if isinstance(c, Tag) and c.name not in _HEAD_ELEMENTS)
+    body = _body(soup, root)
+    for i, node in enumerate(nodes[first:]):
+        body.insert(i, node)
+
+
+def _after_body(soup: BeautifulSoup, root: Tag) -> None:
+    """Content after </body> (or </html>) goes at the end of <body>."""
+    body = _body(soup, root)
+    after = False
+    for node in list(root.contents):
+        if node is body:
+            after = True
+        elif after:
+            body.append(node)
 
 
 def css_path(el: Tag) -> str:

@@ -11,7 +11,12 @@ fingerprint:
   component repeated);
 - page-level findings (selector ``html`` or an element of ``<head>``): the check id + the page's URL pattern
   (``/products/*`` for the pages of one folder; a top-level page keeps its own path). When one check's page-level
-  findings cover at least half the audited pages (and 3 or more), they are one site-wide layout fix (pattern ``*``).
+  findings cover at least half the audited pages (and 3 or more), they are one site-wide layout fix (pattern ``*``);
+- colour findings (a check that declares colour_pair): the check id + the colour pair and text size.
+
+Element fixes with one cause are then merged (reports.grouping): elements that each always carry the same text
+attribute value the finding is about (``alt="..."`` here and there: one text-value fingerprint), and elements whose
+repeated ids are on one page (one component repeated without unique ids).
 
 Fingerprints use the URL path only, never the host or port, so they are stable across runs and between a staging
 and a live host. Only the start tag is hashed: snippets are cut at a fixed length, so what follows it varies.
@@ -35,15 +40,29 @@ _ATTR_VALUE = re.compile(r"\[\s*([\w:-]+)\s*[~|^$*]?=\s*(?:\"[^\"]*\"|'[^']*'|[^
 _DIGITS = re.compile(r"\d+")
 
 
+# What <head> holds in the tree a browser builds: a finding on one of these is about the page as a whole.
+HEAD_ELEMENTS = frozenset("title base basefont bgsound link meta style script noscript template".split())
+_IN_HEAD = re.compile(r"^(?:html\s*>\s*)?head\s*>\s*([a-z][\w-]*)", re.IGNORECASE)
+
+
 def is_page_level(selector: str) -> bool:
-    """A finding about the page as a whole: the <html> element, or something in <head> (title, meta viewport)."""
+    """A finding about the page as a whole: the <html> element, or an element of <head> (title, meta viewport).
+
+    An element a browser puts in <body> is not, even when the selector names it under <head>: runs recorded before
+    the served HTML was read as a browser builds it named the body of a page without a <body> tag so."""
     s = (selector or "").strip().lower()
-    return s in ("", "html", "head", ":root") or s.startswith(("html > head", "head >", "head>"))
+    if s in ("", "html", "head", ":root"):
+        return True
+    m = _IN_HEAD.match(s)
+    return m is not None and m.group(1) in HEAD_ELEMENTS
 
 
 def normalize_selector(selector: str) -> str:
     """The selector path without what varies between copies of one template element."""
     s = " ".join((selector or "").split())
+    m = _IN_HEAD.match(s)
+    if m is not None and m.group(1).lower() not in HEAD_ELEMENTS:  # body content named under <head> (see above)
+        s = "html > body > " + s[m.start(1):]
     s = _NTH.sub("", s)
     s = _ATTR_VALUE.sub(lambda m: f"[{m.group(1)}]", s)
     s = _DIGITS.sub("#", s)
@@ -155,7 +174,7 @@ def url_pattern(url: str) -> str:
 @dataclass(frozen=True)
 class Fingerprint:
     id: str  # "button-name:3f2a9c1b7d0e"
-    kind: str  # "element" | "page" | "colour"
+    kind: str  # "element" | "page" | "colour" | "text" (one text attribute value: reports.grouping)
     selector: str  # normalised selector ("" for page-level)
     markup: str  # normalised start tag ("" for page-level; the colour pair for contrast fixes)
     pattern: str  # URL pattern for page-level fixes ("" for element fixes)
@@ -226,6 +245,52 @@ def site_wide(check_id: str, pages: int, audited_pages: int) -> Fingerprint | No
     return None
 
 
+# --- causes beyond the element ------------------------------------------------------------------------------------
+
+
+def _fold(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+def _named_attribute(data: dict | None, snippet: str, names: frozenset[str]) -> tuple[str, str] | None:
+    """(attribute, value) when the finding's data reports the value of one of `names` as the element has it: the
+    finding is about that value ({"alt": "..."} on <img alt="...">)."""
+    if not data:
+        return None
+    keys = [k for k in data if k in names and isinstance(data[k], str) and data[k].strip()]
+    if not keys:
+        return None
+    parsed = start_tag(snippet)
+    if parsed is None:
+        return None
+    attrs = dict(parsed[1])
+    for k in keys:
+        have = attrs.get(k)
+        if have is not None and _fold(have) == _fold(data[k]):
+            return k, have
+    return None
+
+
+def text_cause(data: dict | None, snippet: str) -> tuple[str, str] | None:
+    """(attribute, folded value) when the finding is about the value of a text attribute (alt, title, aria-label...),
+    which its data reports as the element has it: every element with that same text has the same cause (a theme
+    string, a CMS default), wherever it is."""
+    named = _named_attribute(data, snippet, TEXT_ATTRS)
+    return (named[0], _fold(named[1])) if named is not None else None
+
+
+def id_cause(data: dict | None, snippet: str) -> bool:
+    """The finding is about the element's id (its data reports the id the element has): ids repeated on one page
+    come from one component repeated without unique ids."""
+    return _named_attribute(data, snippet, frozenset({"id"})) is not None
+
+
+def text_fingerprint(check_id: str, attribute: str, value: str) -> Fingerprint:
+    """One text attribute value wherever it is: `alt="..."` on every image that has it."""
+    return Fingerprint(f"{check_id}:{_digest(check_id, 'text', attribute, value)}", "text", "",
+                       f'{attribute}="{value}"', "")
+
+
 # --- where a fix lives -------------------------------------------------------------------------------------------
 
 # Landmarks found on every page (IMPACT.md 3.1 "shared chrome"): a fix there is one change.
@@ -270,7 +335,7 @@ def landmark(selector: str) -> str | None:
 
 @dataclass(frozen=True)
 class Component:
-    kind: str  # header | navigation | footer | template | layout | style | component | page
+    kind: str  # header | navigation | footer | template | layout | style | text | component | page
     name: str  # "product page template", "header", "page /contact.html"
     template: bool  # one change repairs every page of the fix
 
@@ -304,6 +369,8 @@ def component_of(fp: Fingerprint, urls: list[str], selector: str, audited_pages:
     many = len(urls) >= 2
     if fp.kind == "colour":
         return Component("style", f"colour pair {fp.markup}", True)
+    if fp.kind == "text":  # one text in several places: found by searching for it, edited where each one is set
+        return Component("text", fp.markup if len(fp.markup) <= 60 else fp.markup[:58] + '…"', False)
     if fp.kind == "page":
         if fp.pattern == SITE_WIDE_PATTERN:
             return Component("layout", "base page layout", True)
