@@ -326,16 +326,42 @@ def contrast_data(node: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+# axe-core rules that our browser checks implement in their place, because axe-core disagrees with the W3C ACT rule
+# they implement (false alarms): axe rule -> (probe, key), the part of our probes' data those checks read. Where that
+# part was gathered on the page, axe's findings for the rule are dropped, so one finding per barrier remains, in our
+# words; where it was not (the probe off or failed), axe's findings stand.
+SUPERSEDED: dict[str, tuple[str, str]] = {
+    # important-letter-spacing, important-word-spacing, important-line-height (ACT 24afc2, 9e45ec, 78fd32): axe
+    # flags an !important spacing that no text of the element uses, and compares with the wrong font size.
+    "avoid-inline-spacing": ("render", "important"),
+}
+
+
+def superseded(probes: dict[str, Any] | None) -> set[str]:
+    """The axe rules of SUPERSEDED whose replacement checks have their data in these probes' results."""
+    out = set()
+    for rule, (probe, key) in SUPERSEDED.items():
+        data = (probes or {}).get(probe)
+        part = data.get(key) if isinstance(data, dict) and not data.get("error") else None
+        if part is not None and not (isinstance(part, dict) and part.get("error")):
+            out.add(rule)
+    return out
+
+
 def findings_from_axe(page: Any, url: str | None = None) -> list[Finding]:
-    """Violations -> FAIL findings, incomplete -> REVIEW findings (never failures nor passes), one per node.
+    """Violations -> FAIL findings, incomplete -> REVIEW findings (never failures nor passes), one per node; none for
+    the rules our own checks supersede on this page (SUPERSEDED).
 
     `page` is an AxePage or its dict; `url` (default: the requested URL) goes into every finding.
     """
     d = page if isinstance(page, dict) else page.to_dict()
     url = url or d.get("requested_url") or d.get("final_url") or ""
+    dropped = superseded(d.get("probes"))
     out: list[Finding] = []
     for key, outcome in (("violations", Outcome.FAIL), ("incomplete", Outcome.REVIEW)):
         for rule in d.get(key) or []:
+            if rule.get("id") in dropped:
+                continue
             for node in rule.get("nodes") or []:
                 out.append(_finding(rule, node, url, outcome))
     return out

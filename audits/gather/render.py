@@ -7,6 +7,8 @@
 - "justified": blocks of text rendered with text-align: justify and how many lines they take.
 - "runs": blocks whose text is mostly rendered upper-case (text-transform or source) or italic, with its length.
 - "images": <img> elements that look like images of text (banner-shaped with a sentence for alt, or named so).
+- "important": letter-spacing, word-spacing and line-height declared !important in the style attribute of an
+  element with visible text of its own: the used value in px, the font size, whether the text wraps.
 - "spacing": the WCAG 1.4.12 text-spacing style injected (line-height 1.5, letter-spacing .12em, word-spacing
   .16em, paragraph spacing 2em, all !important): text newly clipped by its box (overflow hidden / clip) or newly
   spilling out of a fixed-height box. The style is removed before the script returns.

@@ -18,7 +18,7 @@ SCRIPTS: dict[str, tuple[str, ...]] = {
     # audits.gather.keyboard
     "keyboard": ("css_path", "keyboard"),
     # audits.gather.render
-    "render_read": ("css_path", "render_common", "render_read"),
+    "render_read": ("css_path", "render_common", "render_important", "render_read"),
     "render_measure": ("css_path", "render_common", "render_measure"),
     "render_reflow": ("css_path", "render_common", "render_reflow"),
     "next_frame": ("next_frame",),

@@ -169,3 +169,15 @@ def test_merge_folds_axe_container_findings_into_the_static_elements_inside():
     assert len(merged) == 3
     assert [f.sources for f in merged[:2]] == [("static", "axe"), ("static", "axe")]
     assert merged[2].sources == ("static",)  # same selector shape on another page is another barrier
+
+
+def test_rules_our_checks_supersede_are_dropped_only_where_our_data_was_gathered():
+    node = {"selector": "html > body > p", "html": "<p style='letter-spacing: 0 !important'>", "impact": "serious"}
+    rules = [_rule("avoid-inline-spacing", "serious", [node], tags=("wcag21aa", "wcag1412")),
+             _rule("image-alt", "critical", [dict(node, selector="html > body > img")])]
+    gathered = AxePage(requested_url="http://x/", violations=rules, probes={"render": {"important": []}})
+    assert [f.check_id for f in findings_from_axe(gathered)] == ["image-alt"]
+    # the render probe off (--no-render-checks) or its reading step failed: axe's findings stand
+    for probes in ({}, {"render": {"error": "timeout"}}, {"render": {"read_error": "x", "reflow": {}}}):
+        page = AxePage(requested_url="http://x/", violations=rules, probes=probes)
+        assert [f.check_id for f in findings_from_axe(page)] == ["avoid-inline-spacing", "image-alt"]

@@ -41,7 +41,8 @@ def driver(pool) -> Iterator[Any]:
         yield slot.driver
 
 
-@pytest.mark.parametrize("page", ["text-spacing/fail.html", "reflow/fail.html", "text-resize/fail.html"])
+@pytest.mark.parametrize("page", ["text-spacing/fail.html", "reflow/fail.html", "text-resize/fail.html",
+                                  "important-line-height/fail.html"])
 def test_probe_restores_the_page(driver, fixtures_url, page):
     driver.get(f"{fixtures_url}/{page}")
     before = driver.execute_script(_STATE_JS)

@@ -1,6 +1,7 @@
 // 1. Generated content, justified text, upper-case / italic runs, images of text: read-only.
 var deadline = Date.now() + arguments[0] * 1000;
 var out = {generated: [], justified: [], runs: [], images: [], truncated: false};
+out.important = __eaImportantSpacing(deadline);  // render_important.js
 var PUA = /[\uE000-\uF8FF]|[\uDB80-\uDBFF][\uDC00-\uDFFF]/;
 var INTERACTIVE = 'a[href], button, input[type=button], input[type=submit], input[type=reset], summary, ' +
   '[role=button], [role=link], [role=menuitem], [role=tab], [role=checkbox], [role=switch], [role=option]';
