@@ -24,6 +24,7 @@ __all__ = [
     "is_inert_container",
     "iter_visible",
     "labels_of",
+    "tabindex_value",
     "normalise",
     "role_of",
     "explicit_role",
@@ -346,6 +347,16 @@ def _is_disabled(el: Tag) -> bool:
                 continue
             return True
     return False
+
+
+_HTML_INTEGER = re.compile(r"[\t\n\f\r ]*([+-]?[0-9]+)")
+
+
+def tabindex_value(el: Tag) -> int | None:
+    """The `tabindex` as browsers read it (HTML's rules for parsing integers: leading ASCII white space, a sign,
+    digits, anything after them ignored), or None when it is absent or does not parse."""
+    match = _HTML_INTEGER.match(attr_text(el, "tabindex") or "")
+    return int(match.group(1)) if match else None
 
 
 def is_focusable(el: Tag) -> bool:

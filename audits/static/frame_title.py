@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
-from bs4 import Tag
-
-from empathy_audit.audits.accname import PRESENTATIONAL_ROLES, accessible_name, attr_text, explicit_role, is_hidden
+from empathy_audit.audits.accname import (
+    PRESENTATIONAL_ROLES,
+    accessible_name,
+    explicit_role,
+    is_hidden,
+    tabindex_value,
+)
 from empathy_audit.audits.artifacts import StaticPage
 from empathy_audit.audits.model import Finding, Persona, Severity
 from empathy_audit.audits.registry import check
 from empathy_audit.audits.static._describe import link_target
-
-
-def _negative_tabindex(el: Tag) -> bool:
-    value = (attr_text(el, "tabindex") or "").strip()
-    return bool(re.fullmatch(r"-\d+", value)) and int(value) < 0
 
 
 @check(
@@ -32,21 +30,25 @@ def _negative_tabindex(el: Tag) -> bool:
         Persona.SCREEN_READER: "An unnamed frame: the user cannot tell whether to go in.",
     },
     roles={Persona.SCREEN_READER: "S"},  # IMPACT.md section 4
+    act=("cae760",),
 )
 def frame_title(page: StaticPage) -> Iterator[Finding]:
-    """What it checks: every `<iframe>` and `<frame>` has a non-blank name from `title`, `aria-label` or
-    `aria-labelledby`. Frames hidden from assistive technology are skipped: `hidden`, `aria-hidden="true"`, inline
-    `display:none`/`visibility:hidden` (also on an ancestor), inside <noscript> (tracking frames), and
-    `role="none"`/`"presentation"` together with `tabindex="-1"` (a frame that cannot be focused or entered).
+    """What it checks: every `<iframe>` and `<frame>` that screen readers meet as a frame has a non-blank name from
+    `title`, `aria-label` or `aria-labelledby`. Not checked, as in ACT rule cae760 and axe-core: frames hidden from
+    assistive technology (`hidden`, `aria-hidden="true"`, inline `display:none`/`visibility:hidden`, also on an
+    ancestor; inside <noscript> or <template>), frames taken out of the keyboard order with a negative `tabindex`,
+    and frames marked as decorative with `role="none"` or `"presentation"`: both are authors' attempts to hide a
+    frame (tracking and ad frames), and whether browsers still expose such a frame varies.
     Who it affects: screen readers announce "frame" with no name; users cannot decide whether to enter it.
     How to fix: `<iframe src="…" title="Delivery map"></iframe>`; hide purely technical frames with
     `aria-hidden="true"` and `tabindex="-1"`.
     References: WCAG 4.1.2 Name, Role, Value (technique H64); axe-core rule frame-title; ACT rule cae760.
     """
     for el in page.soup.find_all(["iframe", "frame"]):
-        if is_hidden(el):
+        if is_hidden(el) or explicit_role(el) in PRESENTATIONAL_ROLES:
             continue
-        if explicit_role(el) in PRESENTATIONAL_ROLES and _negative_tabindex(el):
+        tabindex = tabindex_value(el)
+        if tabindex is not None and tabindex < 0:
             continue
         if accessible_name(el):
             continue
