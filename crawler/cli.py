@@ -16,6 +16,7 @@ from dataclasses import fields
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from empathy_audit.audits.gather.axe import STANDARD_TAGS
 from empathy_audit.audits.registry import get, select
 from empathy_audit.crawler import config, run
 from empathy_audit.crawler import settings as defaults
@@ -30,6 +31,7 @@ from empathy_audit.crawler.run import (
     CrawlOptions,
     CrawlResult,
     ReportOptions,
+    Started,
     UserError,
 )
 from empathy_audit.crawler.secrets import mask
@@ -38,6 +40,8 @@ from empathy_audit.reports.writers import FORMATS
 DEFAULT_DB = defaults.AUDIT_DB
 FORMAT_CHOICES = tuple(FORMATS)  # the writers registry: a new format needs no edit here
 SEVERITY_CHOICES = ("critical", "serious", "moderate", "minor")
+FORMAT_HELP = ("another report format to write besides report.html and report.json, which are always written "
+               "(repeatable): sarif (report.sarif), junit (report.junit.xml), markdown (summary.md)")
 __all__ = ["EXIT_GATE", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "SCORE_STAT", "UserError", "build_parser", "main"]
 
 
@@ -110,8 +114,11 @@ def _add_crawl_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--out", default=defaults.AUDIT_OUT_DIR,
                    help=f"folder for report.html, report.json and screenshots (default: {defaults.AUDIT_OUT_DIR})")
     g.add_argument("--db", default=DEFAULT_DB, help=f"run history database (default: {DEFAULT_DB})")
-    g.add_argument("--max-pages", type=_positive_int, default=defaults.AUDIT_MAX_PAGES,
-                   help=f"fetch at most N pages (default: {defaults.AUDIT_MAX_PAGES})")
+    g.add_argument("--urls", default=None, metavar="FILE",
+                   help="audit exactly the URLs in FILE, one a line (blank lines and # comments skipped; - reads "
+                   "standard input): no link is followed, no sitemap read; no start URL needed")
+    g.add_argument("--max-pages", type=_positive_int, default=None, metavar="N",
+                   help=f"fetch at most N pages (default: {defaults.AUDIT_MAX_PAGES}; with --urls, every URL listed)")
     g.add_argument("--max-depth", type=_non_negative_int, default=defaults.AUDIT_MAX_DEPTH,
                    help=f"follow links at most D clicks from the start page (default: {defaults.AUDIT_MAX_DEPTH})")
     g.add_argument("--include", action="append", type=_regex, default=[], metavar="RE",
@@ -138,9 +145,18 @@ def _add_crawl_options(p: argparse.ArgumentParser) -> None:
                    help="extra Chromium command-line argument (repeatable), e.g. --browser-arg=--proxy-server=...")
     b.add_argument("--webdriver-url", default=None, metavar="URL",
                    help="send browser work to a remote WebDriver / Selenium Grid instead of local Chromium")
-    b.add_argument("--standard", choices=("wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"), default=defaults.AUDIT_STANDARD,
+    b.add_argument("--chromium", default=None, metavar="PATH",
+                   help="the Chromium (or Chrome) executable to audit with (default: $EMPATHY_CHROMIUM, else "
+                   "chromium on PATH)")
+    b.add_argument("--chromedriver", default=None, metavar="PATH",
+                   help="the chromedriver executable, of the same version as Chromium (default: "
+                   "$EMPATHY_CHROMEDRIVER, else chromedriver on PATH)")
+    b.add_argument("--standard", choices=tuple(STANDARD_TAGS), default=defaults.AUDIT_STANDARD,
                    help=f"WCAG rules axe-core applies (default: {defaults.AUDIT_STANDARD}, i.e. WCAG 2.0, 2.1 and 2.2 "
-                   "A and AA)")
+                   "A and AA; wcag2aaa and wcag22aaa add the AAA rules, such as enhanced contrast)")
+    b.add_argument("--axe-script", default=None, metavar="FILE",
+                   help="inject this axe-core build (axe.min.js, e.g. a newer axe-core) instead of the one "
+                   "axe-selenium-python bundles")
     b.add_argument("--best-practices", action="store_true", help="also run axe-core's best-practice rules")
     b.add_argument("--no-screenshots", action="store_true", help="do not take screenshots of failing elements")
     b.add_argument("--no-keyboard", action="store_true",
@@ -150,9 +166,17 @@ def _add_crawl_options(p: argparse.ArgumentParser) -> None:
     b.add_argument("--try-forms", action="store_true",
                    help="submit each form empty in the browser to check that errors are tied to their fields; "
                         "the submission itself is stopped, but use it on staging only (off by default)")
-    b.add_argument("--sample", type=_sample_arg, default=defaults.AUDIT_SAMPLE, metavar="auto|off|N",
+    b.add_argument("--sample", type=_sample_arg, default=None, metavar="auto|off|N",
                    help="browser-audit a few pages per page template and infer the rest (auto: on above "
-                        "a few hundred pages), off: audit every page, N: N representatives per template")
+                        "a few hundred pages), off: audit every page, N: N representatives per template "
+                        f"(default: {defaults.AUDIT_SAMPLE}; with --urls, off)")
+    s_ = p.add_argument_group("what to leave out")
+    s_.add_argument("--ignore-check", action="append", default=[], metavar="ID",
+                    help="do not run this check (one of ours, or an axe-core rule id) and drop its findings "
+                    "(repeatable, or comma-separated)")
+    s_.add_argument("--exclude-selector", action="append", default=[], metavar="CSS",
+                    help="do not audit the elements matching this CSS selector, nor anything inside them "
+                    "(repeatable), e.g. a third-party widget")
     w = p.add_argument_group("low-bandwidth audits")
     w.add_argument("--no-media", action="store_true",
                    help="do not measure what each page downloads (no low-bandwidth checks; fewer requests)")
@@ -179,8 +203,7 @@ def _add_crawl_options(p: argparse.ArgumentParser) -> None:
                    help="accept self-signed TLS certificates (staging); also in Chromium")
     o = p.add_argument_group("output")
     o.add_argument("--format", action="append", choices=FORMAT_CHOICES, default=None,
-                   help="report formats to write (repeatable; default: html and json): html, json, sarif "
-                   "(report.sarif), junit (report.junit.xml), markdown (summary.md)")
+                   help=FORMAT_HELP)
     o.add_argument("--traffic", default=None, metavar="FILE",
                    help="CSV of url,visits (a month, e.g. an analytics export) to rank fixes by real visits "
                    "(default: estimate each page's share from depth, links and sitemap priority)")
@@ -201,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     crawl = sub.add_parser("crawl", help="crawl a site, audit every page, write the report")
     crawl.add_argument("url", nargs="?", default=None,
-                       help="start URL, e.g. https://www.example.com/ (or `url` in the config file)")
+                       help="start URL, e.g. https://www.example.com/ (or `url` in the config file; not with --urls)")
     _add_crawl_options(crawl)
     demo = sub.add_parser("demo", help="serve the bundled demo site on 127.0.0.1 and audit it")
     _add_crawl_options(demo)
@@ -212,7 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--db", default=DEFAULT_DB, help=f"run history database (default: {DEFAULT_DB})")
     rep.add_argument("--out", default=defaults.AUDIT_OUT_DIR,
                      help=f"folder to write the reports to (default: {defaults.AUDIT_OUT_DIR})")
-    rep.add_argument("--format", action="append", choices=FORMAT_CHOICES, default=None)
+    rep.add_argument("--format", action="append", choices=FORMAT_CHOICES, default=None, help=FORMAT_HELP)
     rep.add_argument("--traffic", default=None, metavar="FILE", help="CSV of url,visits to rank fixes by real visits")
     rep.add_argument("--config", default=None, metavar="PATH", help="config file to read --db and --out from")
     _add_gate_options(rep)
@@ -422,26 +445,47 @@ def _exit_code(result: CrawlResult) -> int:
     return EXIT_OK
 
 
-def _crawl(url: str, args: argparse.Namespace) -> int:
+def _crawl(url: str | None, args: argparse.Namespace) -> int:
     opts = _options(CrawlOptions, args)
 
-    def announce(start_url: str, run_id: int) -> None:
-        if not opts.quiet:
-            print(f"Crawling {start_url} (run {run_id}; at most {opts.max_pages} pages)...", file=sys.stderr)
+    def announce(start: Started) -> None:
+        if opts.quiet:
+            return
+        if start.listed:
+            n = start.listed
+            print(f"Auditing {n:,} URL{'s' if n != 1 else ''} from {start.source} (run {start.run_id}"
+                  f"{f'; the first {start.max_pages:,}' if start.max_pages < n else ''})...", file=sys.stderr)
+        else:
+            print(f"Crawling {start.start_url} (run {start.run_id}; at most {start.max_pages} pages)...",
+                  file=sys.stderr)
 
-    result = run.crawl(url, opts, on_start=announce)
+    def writing(pages: int) -> None:
+        if not opts.quiet:
+            print(f"Writing the report of {pages:,} URL{'s' if pages != 1 else ''}...", file=sys.stderr)
+
+    result = run.crawl(url, opts, on_start=announce, on_report=writing)
     _print_result(result, opts.quiet)
     return _exit_code(result)
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    if not args.url:
-        raise UserError("no start URL: pass it (empathy-audit crawl https://www.example.com/) or set url in "
-                        "empathy-audit.toml.")
+    if args.urls is not None and args.url:
+        from_file = getattr(args, "config_dests", set())
+        if "url" in from_file and "urls" not in from_file:
+            args.url = None  # --urls on the command line replaces the file's start URL
+        elif "urls" in from_file and "url" not in from_file:
+            args.urls = None  # and a start URL on the command line replaces the file's list
+        else:
+            raise UserError("give a start URL or --urls FILE, not both.")
+    if not args.url and args.urls is None:
+        raise UserError("no start URL: pass it (empathy-audit crawl https://www.example.com/), or a list of pages "
+                        "with --urls FILE, or set url in empathy-audit.toml.")
     return _crawl(args.url, args)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    if args.urls is not None:
+        raise UserError("demo audits the bundled demo site: --urls is for 'empathy-audit crawl'.")
     with run.demo_site(args.port) as server:
         if not args.quiet:
             print(f"Serving the bundled demo site at {server.base_url}/", file=sys.stderr)

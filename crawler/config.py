@@ -27,6 +27,9 @@ PYPROJECT_TABLE = "empathy-audit"  # [tool.empathy-audit]
 TABLE_OPTIONS = {"header": ": ", "cookie": "=", "login-field": "="}
 # Options that carry credentials: ${VAR} values in them are secrets (masked everywhere), literal secrets are refused.
 AUTH_OPTIONS = ("basic-auth", "header", "cookie", "login-field")
+# Options whose value in the file may also be a list (`urls = ["https://...", ...]`: the pages themselves, where the
+# command line takes a file of them).
+LIST_OR_VALUE = {"urls"}
 # Never taken from a file: they choose the file, or only make sense typed by hand.
 NOT_IN_FILE = {"config", "help", "force"}
 
@@ -202,6 +205,10 @@ def convert(opt: Option, raw: Any, where: str, from_file: bool = True) -> Any:
             shape = " or a table" if key in TABLE_OPTIONS else ""
             raise ConfigError(f"{where}: key '{key}' must be a string or a list of strings{shape}, not {_toml(raw)}.")
         return [str(v) for v in raw]
+    if key in LIST_OR_VALUE and isinstance(raw, list):
+        if not all(isinstance(v, str) for v in raw):
+            raise ConfigError(f"{where}: key '{key}' must be a file name or a list of URLs, not {_toml(raw)}.")
+        return [str(v) for v in raw]
     if key == "basic-auth" and isinstance(raw, dict):
         if set(raw) != {"user", "password"} or not all(isinstance(v, str) for v in raw.values()):
             raise ConfigError(f"{where}: key '{key}' must be \"user:${{VAR}}\" or {{ user = ..., password = ... }}.")
@@ -307,6 +314,7 @@ def apply(args: argparse.Namespace, loaded: Loaded, explicit: set[str]) -> argpa
         setattr(args, dest, value)
     args.config_path = loaded.path
     args.config_secrets = set(loaded.secrets)
+    args.config_dests = {dest for dest in loaded.values if dest not in explicit and hasattr(args, dest)}
     return args
 
 
@@ -328,15 +336,24 @@ _EXAMPLES = {
     "browser-arg": ["--lang=en-GB"],
     "format": ["html", "json"],
     "db": "postgresql://empathy@db.example.com/empathy_audit",
+    "urls": "pages.txt",
+    "max-pages": 500,
+    "sample": "auto",
+    "chromium": "/usr/bin/chromium",
+    "chromedriver": "/usr/bin/chromedriver",
+    "axe-script": "vendor/axe.min.js",
+    "ignore-check": ["link-text-generic"],
+    "exclude-selector": ["#cookie-banner", ".third-party-widget"],
 }
 _SECTIONS = [
-    ("What to audit", ("url", "max-pages", "max-depth", "include", "exclude", "ignore-robots", "no-sitemaps")),
+    ("What to audit", ("url", "urls", "max-pages", "max-depth", "include", "exclude", "ignore-robots", "no-sitemaps")),
+    ("What to leave out", ("ignore-check", "exclude-selector")),
     ("Staging access: credentials go only to the audited site's hosts and are masked in logs, the database and "
      "reports. Secrets must be ${VAR} references to environment variables (CI secrets), never written here.",
      ("basic-auth", "header", "cookie", "login-url", "login-field", "login-form", "login-hook", "insecure")),
     ("Crawling", ("concurrency", "timeout", "max-time", "user-agent")),
-    ("Browser audits", ("browsers", "no-browser", "browser-arg", "webdriver-url", "standard", "best-practices",
-                        "no-screenshots")),
+    ("Browser audits", ("browsers", "no-browser", "browser-arg", "webdriver-url", "chromium", "chromedriver",
+                        "standard", "axe-script", "best-practices", "no-screenshots")),
     ("Output and history", ("out", "db", "format", "quiet", "verbose")),
 ]
 

@@ -1,5 +1,6 @@
-"""The HTML audit pipeline: the checks of every family that reads the served HTML, and the page's links for the
-link audit."""
+"""The HTML audit pipeline (the checks of every family that reads the served HTML, and the page's links for the
+link audit), the scope pipeline (what --ignore-check and --exclude-selector leave out, whichever audit found it) and
+the stop gate (after Ctrl-C, no page that has not started its audits starts them)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,17 @@ import logging
 from typing import Any
 from urllib.parse import urljoin
 
-from empathy_audit.audits.artifacts import StaticPage
+import soupsieve
+from bs4 import Tag
+from scrapy.exceptions import DropItem
+
+from empathy_audit.audits.artifacts import StaticPage, css_path
 from empathy_audit.audits.families import Need
-from empathy_audit.audits.registry import by_need
+from empathy_audit.audits.model import Check, Finding
+from empathy_audit.audits.registry import by_need, families
 from empathy_audit.audits.runner import run_families
 from empathy_audit.crawler.items import PageItem
+from empathy_audit.crawler.signals import STOPPED
 from empathy_audit.crawler.urls import link_target
 
 log = logging.getLogger(__name__)
@@ -19,12 +26,27 @@ log = logging.getLogger(__name__)
 _SKIP = ("mailto:", "tel:", "javascript:", "data:", "#")
 
 
+def _ignoring(settings: Any) -> tuple[str, ...]:
+    return tuple(str(c) for c in settings.getlist("AUDIT_IGNORE_CHECKS"))
+
+
+def without(groups: list[tuple[str, list[Check]]], ignore: tuple[str, ...]) -> list[tuple[str, list[Check]]]:
+    """by_need()'s (family, checks) groups without the ignored checks: those never run."""
+    if not ignore:
+        return groups
+    return [(kind, [c for c in checks if c.id not in ignore]) for kind, checks in groups]
+
+
 class HtmlAuditPipeline:
     """Runs the checks of each family that needs the served HTML (static, and any family declared with
     Need.HTML, built in or plug-in) on each HTML page, and lists its internal links with their elements."""
 
-    def __init__(self) -> None:
-        self.families = by_need(Need.HTML)
+    def __init__(self, ignore: tuple[str, ...] = ()) -> None:
+        self.families = without(by_need(Need.HTML), ignore)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> HtmlAuditPipeline:
+        return cls(_ignoring(crawler.settings))
 
     def process_item(self, item: PageItem) -> PageItem:
         if not item.is_html:
@@ -47,4 +69,105 @@ class HtmlAuditPipeline:
             if target is not None and target.startswith(("http://", "https://")):
                 links.append((target, el))
         item.links = links
+        return item
+
+
+class ScopePipeline:
+    """Last before storage: drops the findings of ignored checks (AUDIT_IGNORE_CHECKS: static, site, media, browser
+    and inferred alike) and those on an element inside one matching AUDIT_EXCLUDE_SELECTORS, matched on the page's
+    parsed HTML. Browser findings were matched in the rendered page already (crawler/browser/page_audit.py), so the
+    served HTML, whose element paths can differ from the rendered DOM's, is not asked about them."""
+
+    def __init__(self, ignore: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> None:
+        self.ignore = frozenset(ignore)
+        self.exclude = [soupsieve.compile(sel) for sel in exclude]
+        self.rendered = frozenset(s for fam in families() if fam.needs == Need.RENDERED for s in fam.sources)
+        # (page URL, selector) of links inside excluded elements: a broken-link finding for a page stored earlier
+        # arrives with its target's item, after that page's HTML is gone.
+        self.excluded_links: set[tuple[str, str]] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ScopePipeline:
+        s = crawler.settings
+        return cls(_ignoring(s), tuple(str(c) for c in s.getlist("AUDIT_EXCLUDE_SELECTORS")))
+
+    def process_item(self, item: PageItem) -> PageItem:
+        if self.ignore:
+            item.findings = [f for f in item.findings if f.check_id not in self.ignore]
+        if self.exclude and (item.findings or item.links):
+            item.findings = self._outside_excluded(item)
+        return item
+
+    def _outside_excluded(self, item: PageItem) -> list[Finding]:
+        roots = self._excluded_roots(item.soup)
+        if roots:
+            for _target, el in item.links:
+                if _inside(el, roots):
+                    self.excluded_links.add((item.url, css_path(el)))
+        kept = []
+        for f in item.findings:
+            if f.url != item.url:
+                if (f.url, f.selector) in self.excluded_links:
+                    continue
+            elif roots and not self.rendered.intersection(f.sources) and _inside(_element(item.soup, f.selector), roots):
+                continue
+            kept.append(f)
+        return kept
+
+    def _excluded_roots(self, soup: Any) -> set[int]:
+        """The elements matching an excluded selector (their descendants are inside them)."""
+        if soup is None:
+            return set()
+        return {id(el) for pattern in self.exclude for el in pattern.select(soup)}
+
+
+def _element(soup: Any, selector: str) -> Tag | None:
+    """The element a finding's selector picks in the served HTML (the iframe for "frame >>> inner"), or None."""
+    try:
+        return soupsieve.select_one(selector.split(" >>> ")[0], soup)
+    except (soupsieve.SelectorSyntaxError, ValueError, TypeError):
+        return None
+
+
+def _inside(el: Tag | None, roots: set[int]) -> bool:
+    while el is not None:
+        if id(el) in roots:
+            return True
+        el = el.parent
+    return False
+
+
+class StopGate:
+    """First in line: once the run is stopping (AUDIT_STOP, set by the first Ctrl-C), a page that has not started its
+    audits is dropped, not audited; and last before storage, a page whose audits were cut short by the stop is
+    dropped too, so the history keeps only pages audited in full. Counts the pages that entered the audits
+    (audit/pages_entered), for the progress display."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.stop = crawler.settings.get("AUDIT_STOP")
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StopGate:
+        return cls(crawler)
+
+    def stopping(self) -> bool:
+        return self.stop is not None and self.stop.requested
+
+    def process_item(self, item: PageItem) -> PageItem:
+        if self.stopping():
+            self.crawler.stats.inc_value("audit/pages_stopped")
+            raise DropItem(STOPPED, log_level="INFO")
+        self.crawler.stats.inc_value("audit/pages_entered")
+        return item
+
+
+class StoppedPagesGate(StopGate):
+    """See StopGate: a page the stop cut short (its browser audit did not run) is not stored."""
+
+    def process_item(self, item: PageItem) -> PageItem:
+        browser = item.browser if isinstance(item.browser, dict) else {}
+        if self.stopping() and browser.get("audited") is False and STOPPED in str(browser.get("error") or ""):
+            self.crawler.stats.inc_value("audit/pages_stopped")
+            raise DropItem(STOPPED, log_level="INFO")
         return item

@@ -6,7 +6,6 @@ import ctypes
 import gc
 import json
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -19,8 +18,11 @@ from scrapy.settings import Settings
 from empathy_audit.audits.model import Outcome, Severity
 from empathy_audit.crawler import settings as defaults
 from empathy_audit.crawler.auth import AuthError, AuthSession, StagingAccess
+from empathy_audit.crawler import inputs
 from empathy_audit.crawler.devserver import DEMO_SITE, SiteServer, serve
+from empathy_audit.crawler.inputs import InputError, UrlList
 from empathy_audit.crawler.secrets import install_log_masking
+from empathy_audit.crawler.signals import Stop
 from empathy_audit.crawler.spiders.site import SiteSpider
 from empathy_audit.crawler.storage_pipeline import audit_settings, versions
 from empathy_audit.crawler.store import (
@@ -50,8 +52,7 @@ EXIT_INTERRUPTED = 130  # Ctrl-C: what was audited is kept and reported
 
 DEMO_PORT = 8765  # the demo site's usual address, so the history compares one demo run with the next
 DEFAULT_BASELINE = ".empathy-audit-baseline.json"
-DEFAULT_FORMATS = ("html", "json")
-CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+DEFAULT_FORMATS = ("html", "json")  # always written: --format adds to them
 SCORE_STAT = "report/impact_score"  # in the run's stats: what `history` shows as the score
 BROWSER_PIPELINE = "empathy_audit.crawler.browser_pipeline.BrowserAuditPipeline"
 
@@ -73,7 +74,7 @@ class ReportOptions:
 
     db: str = defaults.AUDIT_DB
     out: str = defaults.AUDIT_OUT_DIR
-    format: list[str] | None = None  # report formats (None: html and json)
+    format: list[str] | None = None  # report formats besides html and json, which are always written
     traffic: str | None = None  # CSV of url,visits
     fail_on: str | None = None  # a Severity value
     max_score: float | None = None
@@ -86,7 +87,8 @@ class ReportOptions:
 class CrawlOptions(ReportOptions):
     """Everything a crawl is told; field names are the CLI's option names (--no-browser: no_browser)."""
 
-    max_pages: int = defaults.AUDIT_MAX_PAGES
+    urls: str | list[str] | None = None  # --urls FILE ("-": stdin), or the config file's list: exactly these pages
+    max_pages: int | None = None  # None: defaults.AUDIT_MAX_PAGES, or the number of --urls
     max_depth: int = defaults.AUDIT_MAX_DEPTH
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
@@ -100,13 +102,18 @@ class CrawlOptions(ReportOptions):
     no_browser: bool = False
     browser_arg: list[str] = field(default_factory=list)
     webdriver_url: str | None = None
+    chromium: str | None = None  # None: $EMPATHY_CHROMIUM, else the first found on PATH
+    chromedriver: str | None = None  # None: $EMPATHY_CHROMEDRIVER, else chromedriver on PATH
+    axe_script: str | None = None  # None: the axe-core bundled with axe-selenium-python
+    ignore_check: list[str] = field(default_factory=list)  # check ids and axe rule ids (also comma-separated)
+    exclude_selector: list[str] = field(default_factory=list)  # CSS selectors of elements not to audit
     standard: str = defaults.AUDIT_STANDARD
     best_practices: bool = False
     no_screenshots: bool = False
     no_keyboard: bool = False
     no_render_checks: bool = False
     try_forms: bool = False
-    sample: str | int = defaults.AUDIT_SAMPLE
+    sample: str | int | None = None  # None: defaults.AUDIT_SAMPLE, or "off" with --urls
     no_media: bool = False
     page_weight_budget: int = defaults.AUDIT_PAGE_WEIGHT_BUDGET
     # staging access (crawler.auth.StagingAccess.from_args reads these names)
@@ -154,12 +161,6 @@ class BaselineResult:
 # --- the crawl -------------------------------------------------------------------------------------------------
 
 
-def find_chromium() -> tuple[str | None, str | None]:
-    chromium = next((p for p in map(shutil.which, CHROMIUM_CANDIDATES) if p), None)
-    driver = shutil.which("chromedriver")
-    return chromium, driver
-
-
 def browser_count(opts: CrawlOptions) -> int:
     if opts.no_browser:
         return 0
@@ -168,16 +169,17 @@ def browser_count(opts: CrawlOptions) -> int:
     return defaults.default_browsers()
 
 
-def scrapy_settings(opts: CrawlOptions) -> dict[str, Any]:
-    """Options -> Scrapy settings (the AUDIT_* ones and Scrapy's own)."""
+def scrapy_settings(opts: CrawlOptions, checked: inputs.Checked | None = None) -> dict[str, Any]:
+    """Options (and the inputs checked from them) -> Scrapy settings (the AUDIT_* ones and Scrapy's own)."""
+    listed = len(checked.urls.urls) if checked is not None and checked.urls is not None else 0
     settings: dict[str, Any] = {
         "AUDIT_DB": opts.db,
         "AUDIT_OUT_DIR": os.path.abspath(opts.out),
-        "AUDIT_MAX_PAGES": opts.max_pages,
+        "AUDIT_MAX_PAGES": opts.max_pages if opts.max_pages is not None else listed or defaults.AUDIT_MAX_PAGES,
         "AUDIT_MAX_DEPTH": opts.max_depth,
         "AUDIT_INCLUDE": list(opts.include),
         "AUDIT_EXCLUDE": list(opts.exclude),
-        "AUDIT_SITEMAPS": not opts.no_sitemaps,
+        "AUDIT_SITEMAPS": not opts.no_sitemaps and not listed,
         "ROBOTSTXT_OBEY": not opts.ignore_robots,
         "CONCURRENT_REQUESTS_PER_DOMAIN": opts.concurrency,
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(opts.concurrency),
@@ -194,16 +196,29 @@ def scrapy_settings(opts: CrawlOptions) -> dict[str, Any]:
         "AUDIT_MEDIA": not opts.no_media,
         "AUDIT_PROBES": [p for p, off in (("render", opts.no_render_checks), ("keyboard", opts.no_keyboard)) if not off],
         "AUDIT_TRY_FORMS": opts.try_forms,
-        "AUDIT_SAMPLE": opts.sample,
+        # A list is audited page by page in the browser unless --sample says otherwise (no page stands for another).
+        "AUDIT_SAMPLE": opts.sample if opts.sample is not None else "off" if listed else defaults.AUDIT_SAMPLE,
         "AUDIT_INSECURE": bool(opts.insecure),
         "AUDIT_PROGRESS": not opts.quiet,
+        "AUDIT_IGNORE_CHECKS": list(checked.ignore if checked else inputs.split_ids(opts.ignore_check)),
+        "AUDIT_EXCLUDE_SELECTORS": list(checked.exclude if checked else opts.exclude_selector),
     }
+    if checked is not None:
+        if checked.urls is not None:
+            settings["AUDIT_URL_LIST"] = f"{checked.urls.source} ({listed} URL{'s' if listed != 1 else ''})"
+        if opts.axe_script:
+            settings["AUDIT_AXE_SCRIPT"] = str(checked.axe.path.resolve())
+        if checked.chromium:
+            settings["AUDIT_CHROMIUM_PATH"] = checked.chromium
+            settings["AUDIT_CHROMEDRIVER_PATH"] = checked.chromedriver
     if os.environ.get("EMPATHY_AUDIT_PROGRESS_INTERVAL"):
         settings["AUDIT_PROGRESS_INTERVAL"] = float(os.environ["EMPATHY_AUDIT_PROGRESS_INTERVAL"])
     if opts.user_agent:
         settings["USER_AGENT"] = opts.user_agent
     if opts.verbose:
         settings["LOG_LEVEL"] = "INFO"
+    elif opts.quiet:
+        settings["LOG_LEVEL"] = "ERROR"  # -q: stderr carries errors, warnings of ours and the gate's lines only
     return settings
 
 
@@ -216,32 +231,37 @@ def _staging_session(opts: CrawlOptions, start_url: str) -> AuthSession | None:
     return AuthSession(access) if access.active else None
 
 
-def _check_browser_available(opts: CrawlOptions, n: int) -> None:
-    if n == 0 or opts.webdriver_url:
-        return
-    chromium, driver = find_chromium()
-    if not chromium or not driver:
-        raise UserError(
-            "browser audits need Chromium and ChromeDriver (Debian/Ubuntu: 'apt-get install chromium "
-            "chromium-driver'); install them, or pass --no-browser for static checks only."
-        )
+@dataclass(frozen=True)
+class Started:
+    """What the crawl is about to do, for the CLI's first line."""
+
+    start_url: str
+    run_id: int
+    max_pages: int
+    listed: int = 0  # with --urls: how many URLs the list holds
+    source: str | None = None  # with --urls: where the list came from
 
 
-def crawl(url: str, opts: CrawlOptions, on_start: Callable[[str, int], None] | None = None) -> CrawlResult:
-    """Crawl and audit `url` in this process, store the run, write the reports, apply the gates.
+def crawl(url: str | None, opts: CrawlOptions, on_start: Callable[[Started], None] | None = None,
+          on_report: Callable[[int], None] | None = None) -> CrawlResult:
+    """Crawl and audit `url` (or exactly the pages of --urls) in this process, store the run, write the reports,
+    apply the gates.
 
-    Everything the user can get wrong (the URL, --traffic, the baseline, credentials, Chromium) is checked before
-    anything is fetched. `on_start(start_url, run_id)` is called just before the crawl begins.
+    Everything the user can get wrong (the database, the URL or list, --traffic, the baseline, credentials, Chromium,
+    the axe script, check ids, selectors) is checked before anything is fetched. `on_start` is called just before the
+    crawl begins, `on_report(pages)` before the report is built. The first Ctrl-C stops auditing and the report is
+    written from what was audited; the second quits at once (crawler/signals.py).
     """
+    n_browsers = browser_count(opts)
     try:
-        start_url = validate_start_url(url)
-    except BadURL as exc:
+        checked = inputs.check_crawl(url, opts, defaults.AUDIT_DB, n_browsers > 0 and not opts.webdriver_url)
+    except InputError as exc:
         raise UserError(str(exc)) from None
+    start_url = checked.start_url
     traffic = _load_traffic(opts.traffic)
     policy = _gate_policy(opts)  # a bad baseline file stops here, before anything is crawled
     install_log_masking()
-    overrides = scrapy_settings(opts)
-    _check_browser_available(opts, overrides["AUDIT_BROWSERS"])
+    overrides = scrapy_settings(opts, checked)
     session = _staging_session(opts, start_url)
     if session is not None:
         overrides["AUDIT_AUTH"] = session  # shared by the middleware (login, headers) and the browsers
@@ -263,13 +283,17 @@ def crawl(url: str, opts: CrawlOptions, on_start: Callable[[str, int], None] | N
         settings.set("AUDIT_RUN_ID", run_id, priority="cmdline")
         store.set_run_settings(run_id, audit_settings(settings))
         settings.set("AUDIT_STORE", store, priority="cmdline")  # the crawl's components write through this one store
+        stop = Stop()
+        settings.set("AUDIT_STOP", stop, priority="cmdline")  # Ctrl-C: read by the spider, the gates and the pool
         if on_start is not None:
-            on_start(start_url, run_id)
+            listed = checked.urls
+            on_start(Started(start_url, run_id, overrides["AUDIT_MAX_PAGES"], len(listed.urls) if listed else 0,
+                             listed.source if listed else None))
         started = time.monotonic()
         settings.set("LOG_INSTALL_ROOT_HANDLER", bool(opts.verbose), priority="cmdline")
         process = CrawlerProcess(settings)
-        process.crawl(SiteSpider, url=start_url)
-        process.start()  # blocks until the crawl ends; Ctrl-C stops it gracefully (spider closes as "shutdown")
+        process.crawl(SiteSpider, url=start_url, urls=list(checked.urls.urls) if checked.urls else None)
+        _run_until_stopped(process, stop)
         seconds = time.monotonic() - started
         del process
         _release_memory()  # the crawl's garbage, before the whole run is loaded for the report
@@ -277,11 +301,21 @@ def crawl(url: str, opts: CrawlOptions, on_start: Callable[[str, int], None] | N
         stored = store.get_run(run_id)
         if stored is not None and stored.status == "running":  # forced stop (second Ctrl-C) before the spider could close
             store.finish_run(run_id, "interrupted")
+        if stop.forced:
+            raise UserError(f"interrupted: run {run_id} is kept in the history as far as it went; 'empathy-audit "
+                            f"report {run_id}' writes its report.", code=EXIT_INTERRUPTED)
         if session is not None and session.login_error:
             store.finish_run(run_id, "failed")
             raise UserError(session.login_error)
         run, pages, findings = store.load_run(run_id)
-        _raise_for_start_page(start_url, pages, store, run_id)
+        if run.status == "interrupted" and not pages:
+            raise UserError(f"interrupted before any page was audited (run {run_id}).", code=EXIT_INTERRUPTED)
+        if checked.urls is not None:
+            _raise_for_list(checked.urls, pages, store, run_id)
+        elif run.status != "interrupted":
+            _raise_for_start_page(start_url, pages, store, run_id)
+        if on_report is not None:
+            on_report(len(pages))
         n_pages = len(pages)
         audited = sum(1 for p in pages if _is_audited(p))
         problems = len({f.check_id for f in findings if f.outcome == Outcome.FAIL})
@@ -292,6 +326,25 @@ def crawl(url: str, opts: CrawlOptions, on_start: Callable[[str, int], None] | N
         return CrawlResult(run_id, run.status, n_pages, audited, seconds, written, problems, gate, warnings)
     finally:
         store.close()
+
+
+def _run_until_stopped(process: CrawlerProcess, stop: Stop) -> None:
+    """Run the crawl (blocking) with our Ctrl-C handling instead of Scrapy's (crawler/signals.py): the first signal
+    stops the engine (nothing new is fetched) and the gates stop new audits; the second kills the browsers and stops
+    the reactor."""
+    from twisted.internet import reactor  # the reactor CrawlerProcess installed (asyncio's)
+
+    def stop_reactor() -> None:
+        try:
+            reactor.stop()
+        except RuntimeError:  # already stopping
+            pass
+
+    stop.attach(reactor.callFromThread)
+    stop.on_request(process.stop)
+    stop.on_force(lambda: reactor.callFromThread(stop_reactor))
+    with stop.installed():
+        process.start(install_signal_handlers=False)  # blocks until the crawl ends, or the reactor is stopped
 
 
 @contextmanager
@@ -339,6 +392,18 @@ def _raise_for_start_page(start_url: str, pages: list[PageRecord], store: Store,
     if message:
         store.finish_run(run_id, "failed")
         raise UserError(message)
+
+
+def _raise_for_list(listed: UrlList, pages: list[PageRecord], store: Store, run_id: int) -> None:
+    """One clear sentence when not one page of the --urls list could be audited."""
+    if any(_is_audited(p) for p in pages):
+        return
+    first = next((p for p in pages if p.error or (p.status or 0) >= 400), None)
+    why = ""
+    if first is not None:
+        why = f" (the first, {first.url}, {first.error or f'answered HTTP {first.status}'})"
+    store.finish_run(run_id, "failed")
+    raise UserError(f"not one of the {len(listed.urls)} URLs of {listed.source} could be audited{why}.")
 
 
 def _release_memory() -> None:

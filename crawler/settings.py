@@ -42,10 +42,13 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 
 ITEM_PIPELINES = {
+    "empathy_audit.crawler.pipelines.StopGate": 10,  # after Ctrl-C, pages that have not started their audits are dropped
     "empathy_audit.crawler.pipelines.HtmlAuditPipeline": 100,  # every family that reads the served HTML (audits.families)
     "empathy_audit.crawler.link_pipeline.LinkIntegrityPipeline": 150,
     "empathy_audit.crawler.media_pipeline.MediaAuditPipeline": 200,  # what each page downloads; browser (300) runs after it
     "empathy_audit.crawler.media_pipeline.MediaBrowserPipeline": 350,  # adds the browser's Resource Timing (AUDIT_BROWSERS > 0)
+    "empathy_audit.crawler.pipelines.ScopePipeline": 880,  # --ignore-check, --exclude-selector: whichever audit found it
+    "empathy_audit.crawler.pipelines.StoppedPagesGate": 890,  # pages the Ctrl-C cut short are not stored
     "empathy_audit.crawler.storage_pipeline.StoragePipeline": 900,
 }
 
@@ -66,7 +69,8 @@ def default_browsers() -> int:
 CLOSESPIDER_TIMEOUT = 0  # --max-time: seconds before the crawl stops and reports what it audited; 0 = no limit
 AUDIT_DB = ".empathy-audit/history.db"  # SQLite file (every run is kept)
 AUDIT_OUT_DIR = "out"  # report.html, report.json, screenshots/
-AUDIT_MAX_PAGES = 500  # HTML and non-HTML URLs fetched as pages, at most
+AUDIT_MAX_PAGES = 500  # HTML and non-HTML URLs fetched as pages, at most (with --urls: the number of URLs listed)
+AUDIT_URL_LIST = None  # --urls: where the list came from and its length, kept with the run (the spider gets the URLs)
 AUDIT_MAX_DEPTH = 10  # clicks from the start page
 AUDIT_INCLUDE: list[str] = []  # regexes; when given, only matching URLs are crawled (the start URL always is)
 AUDIT_EXCLUDE: list[str] = []  # regexes; matching URLs are never crawled
@@ -74,6 +78,12 @@ AUDIT_SITEMAPS = True  # seed from robots.txt Sitemap: lines and /sitemap.xml
 AUDIT_BROWSERS = default_browsers()  # Chromium instances for browser audits; 0 = static checks only
 AUDIT_BROWSER_ARGS: list[str] = []
 AUDIT_WEBDRIVER_URL = None
+AUDIT_CHROMIUM_PATH = None  # --chromium / $EMPATHY_CHROMIUM; crawler.run sets the one found on PATH when not given
+AUDIT_CHROMEDRIVER_PATH = None  # --chromedriver / $EMPATHY_CHROMEDRIVER; likewise
+AUDIT_AXE_SCRIPT = None  # --axe-script: an axe.min.js to inject instead of the one axe-selenium-python bundles
+AUDIT_IGNORE_CHECKS: list[str] = []  # --ignore-check: our check ids and axe rule ids neither run nor reported
+AUDIT_EXCLUDE_SELECTORS: list[str] = []  # --exclude-selector: elements (and their descendants) not audited
+AUDIT_STOP = None  # crawler.signals.Stop set by crawler.run: Ctrl-C stops auditing new pages
 AUDIT_STANDARD = "wcag22aa"
 AUDIT_BEST_PRACTICES = False
 AUDIT_SCREENSHOTS = True
@@ -81,6 +91,7 @@ AUDIT_PAGE_TIMEOUT = 30
 AUDIT_PROBES = None  # our own browser checks' probes (audits.gather.probes); None = render + keyboard
 AUDIT_TRY_FORMS = False  # submit each form empty in the browser to see how errors are announced (staging only)
 AUDIT_SAMPLE = "auto"  # browser sampling by page template: "auto", "off" (every page), or representatives per template
+# (with --urls: "off" unless --sample is given, so every listed page is audited in the browser)
 AUDIT_SAMPLE_MIN_PAGES = 300  # "auto" samples only above this many HTML pages (and when --max-pages allows more)
 AUDIT_MEDIA = True  # measure what each page downloads (media checks, low-bandwidth report)
 AUDIT_PAGE_WEIGHT_BUDGET = 2667  # KB (1,024 bytes): Lighthouse total-byte-weight scores 0.9 here

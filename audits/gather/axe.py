@@ -10,6 +10,7 @@ import base64
 import re
 import time
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Iterable
@@ -35,25 +36,80 @@ def _axe_path() -> Path:
     return Path(list(spec.submodule_search_locations)[0]) / "node_modules" / "axe-core" / "axe.min.js"
 
 
-AXE_PATH = _axe_path()
-# Read once per process; injected into every page with execute_script.
-AXE_SOURCE = AXE_PATH.read_text(encoding="utf-8")
-_m = re.search(r"axe v(\d+\.\d+\.\d+)", AXE_SOURCE[:200])
-AXE_VERSION = _m.group(1) if _m else "unknown"
+class AxeScriptError(ValueError):
+    """A file given as axe-core that is not one (the message says why, without a trailing full stop)."""
 
-# AUDIT_STANDARD -> axe runOnly tags. Each standard includes the levels below it.
+
+_VERSION_SET = re.compile(r"""axe\.version\s*=\s*["']([0-9][^"']{0,40})["']""")
+_VERSION_BANNER = re.compile(r"axe v(\d+\.\d+\.\d+\S*)")
+_RULE_ID = re.compile(r'(?:^|[\[,])\{\s*"?id"?\s*:\s*"([a-z0-9-]+)"')
+
+
+@dataclass(frozen=True)
+class AxeScript:
+    """One axe-core build: its source (injected into every page), version and rule ids."""
+
+    path: Path
+    source: str = field(repr=False)
+    version: str
+    rule_ids: tuple[str, ...]  # the rules it defines (an axe option naming another rule makes axe.run fail)
+
+    @cached_property
+    def inject_js(self) -> str:
+        return self.source + "\n;return (typeof axe !== 'undefined' && axe.version) || null;"
+
+
+def _rule_ids(source: str) -> tuple[str, ...]:
+    """The ids of the rules an axe-core build defines: the `rules:[{id:"..."` list of its bundled configuration."""
+    start = source.find("rules:[{id:")
+    if start < 0:
+        return ()
+    end = source.find("checks:[{id:", start)
+    section = source[start + len("rules:"):end if end > start else len(source)]
+    return tuple(dict.fromkeys(_RULE_ID.findall(section)))
+
+
+def load_axe_script(path: str | Path) -> AxeScript:
+    """Read an axe-core build (axe.min.js or axe.js); AxeScriptError when the file is missing or is not axe-core."""
+    p = Path(path)
+    try:
+        source = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AxeScriptError("there is no such file") from None
+    except IsADirectoryError:
+        raise AxeScriptError("this is a folder, not axe-core's axe.min.js") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "it is not a text file"
+        raise AxeScriptError(f"the file cannot be read ({reason})") from None
+    m = _VERSION_SET.search(source) or _VERSION_BANNER.search(source[:500])
+    if m is None or "axe.run" not in source and ".run=" not in source:
+        raise AxeScriptError("this does not look like axe-core (no axe.version in it): give axe-core's axe.min.js")
+    return AxeScript(path=p, source=source, version=m.group(1), rule_ids=_rule_ids(source))
+
+
+BUNDLED = load_axe_script(_axe_path())  # axe-core as shipped with axe-selenium-python: the default
+AXE_PATH = BUNDLED.path
+AXE_SOURCE = BUNDLED.source  # read once per process; injected into every page with execute_script
+AXE_VERSION = BUNDLED.version
+
+# AUDIT_STANDARD -> axe runOnly tags. Each standard includes the levels below it (AAA: axe's wcag2aaa rules such as
+# color-contrast-enhanced; axe accepts the wcag21aaa/wcag22aaa tags before any rule carries them).
 STANDARD_TAGS: dict[str, tuple[str, ...]] = {
     "wcag2a": ("wcag2a",),
     "wcag2aa": ("wcag2a", "wcag2aa"),
+    "wcag2aaa": ("wcag2a", "wcag2aa", "wcag2aaa"),
     "wcag21aa": ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa"),
     "wcag22aa": ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"),
+    "wcag22aaa": ("wcag2a", "wcag2aa", "wcag2aaa", "wcag21a", "wcag21aa", "wcag21aaa", "wcag22aa", "wcag22aaa"),
 }
 MAX_NODES_PER_RULE = 100  # colour-contrast can flag thousands of nodes; the count is kept in "node_count"
 MAX_FRAMES = 5  # same-origin iframes that get axe injected (others are skipped by axe after its 500 ms ping)
 
 
-def axe_options(standard: str = "wcag22aa", best_practices: bool = False) -> dict[str, Any]:
-    """The options passed to axe.run.
+def axe_options(standard: str = "wcag22aa", best_practices: bool = False,
+                disabled: Iterable[str] = ()) -> dict[str, Any]:
+    """The options passed to axe.run; `disabled` rules do not run (`rules: {id: {enabled: false}}`, which wins over
+    the tags; ids this axe-core does not have are dropped in the page, see `scope`).
 
     preload: axe by default waits up to 10 s for <video>/<audio> metadata ("media" asset) before running the
     few rules that need it; a broken <video src> then costs the full 10 s. We preload only the CSSOM, with 2 s.
@@ -61,7 +117,9 @@ def axe_options(standard: str = "wcag22aa", best_practices: bool = False) -> dic
     if standard not in STANDARD_TAGS:
         raise ValueError(f"unknown standard {standard!r}: use one of {', '.join(STANDARD_TAGS)}")
     tags = list(STANDARD_TAGS[standard]) + (["best-practice"] if best_practices else [])
+    rules = {rule_id: {"enabled": False} for rule_id in disabled}
     return {
+        **({"rules": rules} if rules else {}),
         "runOnly": {"type": "tag", "values": tags},
         "resultTypes": ["violations", "incomplete"],
         "preload": {"assets": ["cssom"], "timeout": 2000},
@@ -102,7 +160,55 @@ class AxePage:
 
 _RUN_JS = script("axe_run")
 
-_INJECT_JS = AXE_SOURCE + "\n;return (typeof axe !== 'undefined' && axe.version) || null;"
+# Two in-page scripts of this module alone, kept here (audits/gather/js holds the shared ones).
+_SCOPE_JS = """\
+// Narrow the axe-core injected into this page (arguments: context, or null for the whole document). axe.run then
+// audits `context` (its exclude list leaves elements and their descendants out), and the options.rules entries for
+// rules this axe-core does not have are dropped first (axe.run fails on an unknown rule id).
+var __eaContext = arguments[0];
+if (typeof axe !== 'undefined' && typeof axe.run === 'function') {
+  var __eaOwnRun = axe.__eaOwnRun || axe.run;
+  axe.__eaOwnRun = __eaOwnRun;
+  axe.run = function (context, options) {
+    var opts = options || {};
+    if (opts.rules && typeof axe.getRules === 'function') {
+      var have = {};
+      axe.getRules().forEach(function (r) { have[r.ruleId] = true; });
+      var rules = {};
+      Object.keys(opts.rules).forEach(function (id) { if (have[id]) rules[id] = opts.rules[id]; });
+      opts = Object.assign({}, opts, {rules: rules});
+    }
+    return __eaOwnRun.call(axe, __eaContext || context, opts);
+  };
+}
+"""
+_EXCLUDED_JS = """\
+// For each selector (ours: "frame >>> inner" for an element inside an iframe), whether its element is inside an
+// element matching one of the exclude selectors (arguments: selectors, exclude selectors). Not found: false.
+var __eaSelectors = arguments[0], __eaExclude = arguments[1];
+function __eaFind(root, sel) {
+  try { return root.querySelector(sel); } catch (e) { return null; }
+}
+function __eaInside(el) {
+  for (var i = 0; i < __eaExclude.length; i++) {
+    try { if (el.closest(__eaExclude[i])) return true; } catch (e) { /* a selector this browser cannot read */ }
+  }
+  return false;
+}
+return __eaSelectors.map(function (sel) {
+  var parts = String(sel).split(' >>> ');
+  var el = __eaFind(document, parts[0]);
+  if (!el) return false;
+  if (__eaInside(el)) return true;
+  if (parts.length > 1) {
+    var doc = null;
+    try { doc = el.contentDocument; } catch (e) { doc = null; }
+    var inner = doc ? __eaFind(doc, parts[1]) : null;
+    return !!(inner && __eaInside(inner));
+  }
+  return false;
+});
+"""
 
 
 def host_allowed(url: str, allowed_hosts: Iterable[str] | None) -> bool:
@@ -149,9 +255,9 @@ def load(driver: Any, url: str) -> None:
         raise PageLoadTimeout(str(exc).strip().splitlines()[0] if str(exc).strip() else "page load timeout") from exc
 
 
-def inject(driver: Any) -> str | None:
+def inject(driver: Any, axe: AxeScript = BUNDLED) -> str | None:
     """Inject axe into the page and into up to MAX_FRAMES iframes (best effort); returns axe's version."""
-    version = _with_alerts(driver, driver.execute_script, _INJECT_JS)
+    version = _with_alerts(driver, driver.execute_script, axe.inject_js)
     try:
         frames = driver.find_elements(By.CSS_SELECTOR, "iframe, frame")[:MAX_FRAMES]
     except WebDriverException:
@@ -159,7 +265,7 @@ def inject(driver: Any) -> str | None:
     for frame in frames:
         try:
             driver.switch_to.frame(frame)
-            driver.execute_script(_INJECT_JS)
+            driver.execute_script(axe.inject_js)
         except (NoSuchFrameException, JavascriptException, WebDriverException):
             pass
         finally:
@@ -168,6 +274,32 @@ def inject(driver: Any) -> str | None:
             except WebDriverException:
                 pass
     return version
+
+
+def axe_context(exclude: Iterable[str]) -> dict[str, Any] | None:
+    """axe's context for a run that leaves out the elements matching `exclude` (CSS selectors) and everything inside
+    them; None: the whole document."""
+    sels = [[sel] for sel in exclude]
+    return {"include": [["html"]], "exclude": sels} if sels else None
+
+
+def scope(driver: Any, options: dict[str, Any], context: dict[str, Any] | None) -> None:
+    """Make the injected axe run on `context` (when given) and ignore `options.rules` entries for rules it does not
+    have (axe.run fails on those; they come from --ignore-check ids that are our checks or other axe versions')."""
+    if context is not None or options.get("rules"):
+        _with_alerts(driver, driver.execute_script, _SCOPE_JS, context)
+
+
+def excluded(driver: Any, selectors: list[str], exclude: Iterable[str]) -> list[bool]:
+    """For each selector (ours: "frame >>> inner" inside an iframe), whether its element in the loaded page is inside
+    an element matching one of `exclude` (Element.closest). An element that cannot be found is not excluded."""
+    sels = list(exclude)
+    if not selectors or not sels:
+        return [False] * len(selectors)
+    res = _with_alerts(driver, driver.execute_script, _EXCLUDED_JS, selectors, sels)
+    if not isinstance(res, list) or len(res) != len(selectors):
+        return [False] * len(selectors)
+    return [bool(x) for x in res]
 
 
 _FRAME_PATHS_JS = script("frame_paths")
@@ -234,6 +366,8 @@ def gather(
     options: dict[str, Any] | None = None,
     script_timeout: float = 30.0,
     probes: Iterable[str] = (),
+    axe: AxeScript = BUNDLED,
+    context: dict[str, Any] | None = None,
 ) -> AxePage:
     """Load url and run axe on it.
 
@@ -254,9 +388,11 @@ def gather(
         page.title = _with_alerts(driver, lambda: driver.title) or ""
     except WebDriverException:
         page.title = ""
-    inject(driver)
-    res = run_axe(driver, options or axe_options(), script_timeout)
-    page.axe_version = res.get("version") or AXE_VERSION
+    options = options or axe_options()
+    inject(driver, axe)
+    scope(driver, options, context)
+    res = run_axe(driver, options, script_timeout)
+    page.axe_version = res.get("version") or axe.version
     page.user_agent = res.get("userAgent") or ""
     page.violations = res.get("violations") or []
     page.incomplete = res.get("incomplete") or []

@@ -10,7 +10,7 @@ from typing import Any
 
 from scrapy.settings import Settings
 
-from empathy_audit.audits.gather.axe import STANDARD_TAGS, axe_options
+from empathy_audit.audits.gather.axe import BUNDLED, STANDARD_TAGS, AxeScript, axe_context, axe_options, load_axe_script
 from empathy_audit.audits.gather.probes import BUDGETS, DEFAULT_PROBES
 from empathy_audit.audits.gather.probes import ordered as probe_order
 
@@ -56,6 +56,11 @@ class BrowserConfig:
     chromedriver_path: str = "/usr/bin/chromedriver"  # AUDIT_CHROMEDRIVER_PATH
     probes: tuple[str, ...] = DEFAULT_PROBES  # AUDIT_PROBES: our own browser checks' data (audits.gather.probes)
     hang_timeout: float | None = None  # seconds before one page audit counts as a hung browser (see `deadline`)
+    axe: AxeScript = field(default=BUNDLED, repr=False)  # AUDIT_AXE_SCRIPT: the axe-core build to inject
+    ignore_checks: tuple[str, ...] = ()  # AUDIT_IGNORE_CHECKS: our check ids and axe rule ids not to run
+    exclude: tuple[str, ...] = ()  # AUDIT_EXCLUDE_SELECTORS: CSS selectors of elements not to audit
+    # AUDIT_STOP: crawler.signals.Stop of the run (Ctrl-C): no new page is audited once it is set
+    stop: Any = field(default=None, compare=False, repr=False)
     # AUDIT_AUTH: crawler.auth.AuthSession (staging access: certificates, credentials scoped to the site's hosts)
     auth: Any = field(default=None, compare=False, repr=False)
 
@@ -90,6 +95,10 @@ class BrowserConfig:
             chromedriver_path=settings.get("AUDIT_CHROMEDRIVER_PATH") or "/usr/bin/chromedriver",
             auth=settings.get("AUDIT_AUTH"),
             probes=_probes_setting(settings),
+            axe=load_axe_script(settings.get("AUDIT_AXE_SCRIPT")) if settings.get("AUDIT_AXE_SCRIPT") else BUNDLED,
+            ignore_checks=tuple(str(c) for c in settings.getlist("AUDIT_IGNORE_CHECKS")),
+            exclude=tuple(str(c) for c in settings.getlist("AUDIT_EXCLUDE_SELECTORS")),
+            stop=settings.get("AUDIT_STOP"),
         )
 
     def missing_prerequisite(self) -> str | None:
@@ -100,13 +109,22 @@ class BrowserConfig:
             if not (os.path.isfile(path) and os.access(path, os.X_OK)):
                 return (
                     f"{what} was not found at {path}: install it (Debian/Ubuntu: apt-get install chromium "
-                    f"chromium-driver), set AUDIT_CHROMIUM_PATH / AUDIT_CHROMEDRIVER_PATH, or set AUDIT_BROWSERS = 0"
+                    f"chromium-driver), pass --chromium / --chromedriver (AUDIT_CHROMIUM_PATH / "
+                    f"AUDIT_CHROMEDRIVER_PATH), or set AUDIT_BROWSERS = 0"
                 )
         return None
 
     @property
     def axe_options(self) -> dict[str, Any]:
-        return axe_options(self.standard, self.best_practices)
+        """axe.run's options: the standard's tags, with the ignored checks that are axe rules switched off."""
+        rules = self.axe.rule_ids
+        disabled = [c for c in self.ignore_checks if not rules or c in rules]
+        return axe_options(self.standard, self.best_practices, disabled)
+
+    @property
+    def axe_context(self) -> dict[str, Any] | None:
+        """axe.run's context: the document without the excluded elements (None: the whole document)."""
+        return axe_context(self.exclude)
 
     @property
     def deadline(self) -> float:

@@ -12,7 +12,7 @@ from selenium.common.exceptions import InvalidSessionIdException, WebDriverExcep
 
 from empathy_audit.audits.artifacts import RenderedPage
 from empathy_audit.audits.browser.axe_map import findings_from_axe
-from empathy_audit.audits.gather.axe import AxePage, AxeTimeout, PageLoadTimeout, gather
+from empathy_audit.audits.gather.axe import AxePage, AxeTimeout, PageLoadTimeout, excluded, gather
 from empathy_audit.audits.model import Finding
 from empathy_audit.audits.families import Need
 from empathy_audit.audits.registry import by_need
@@ -66,7 +66,7 @@ def audit_once(slot: PooledDriver, url: str, hosts: set[str] | None, cfg: Browse
                 cfg.auth.before_page(driver)
             page = gather(
                 driver, url, allowed_hosts=hosts, options=axe_options, script_timeout=cfg.page_timeout,
-                probes=cfg.probes,
+                probes=cfg.probes, axe=cfg.axe, context=cfg.axe_context,
             )
         except PageLoadTimeout:
             _recover(slot)
@@ -92,7 +92,8 @@ def audit_once(slot: PooledDriver, url: str, hosts: set[str] | None, cfg: Browse
         )
         if page.error:
             return result
-        result.findings = findings_from_axe(page, url) + browser_check_findings(page, url)
+        found = findings_from_axe(page, url) + browser_check_findings(page, url, cfg.ignore_checks)
+        result.findings = _in_scope(driver, found, cfg)
         if cfg.screenshots and cfg.out_dir is not None:
             try:
                 result.screenshots = take_screenshots(slot, cfg.out_dir, url, result.findings)
@@ -105,16 +106,34 @@ def audit_once(slot: PooledDriver, url: str, hosts: set[str] | None, cfg: Browse
         timer.cancel()
 
 
-def browser_check_findings(page: AxePage, url: str) -> list[Finding]:
+def browser_check_findings(page: AxePage, url: str, ignore: tuple[str, ...] = ()) -> list[Finding]:
     """The checks of every family that reads the rendered page (audits.browser, and any family declared with
-    Need.RENDERED) over the probes' data; each finding carries its family's source."""
+    Need.RENDERED) over the probes' data, but the `ignore`d ones; each finding carries its family's source."""
     if not page.probes:
         return []
     rendered = RenderedPage(url=url, final_url=page.final_url, probes=page.probes)
-    found = run_families(by_need(Need.RENDERED), rendered, url)
+    families = by_need(Need.RENDERED)
+    if ignore:
+        families = [(kind, [c for c in checks if c.id not in ignore]) for kind, checks in families]
+    found = run_families(families, rendered, url)
     for f in found:
         f.url = url
     return found
+
+
+def _in_scope(driver: Any, found: list[Finding], cfg: BrowserConfig) -> list[Finding]:
+    """The findings but those of ignored checks (--ignore-check) and those on elements inside an excluded element
+    (--exclude-selector), asked of the page as it is loaded (Element.closest)."""
+    if cfg.ignore_checks:
+        found = [f for f in found if f.check_id not in cfg.ignore_checks]
+    if not cfg.exclude or not found:
+        return found
+    try:
+        inside = excluded(driver, [f.selector for f in found], cfg.exclude)
+    except WebDriverException as exc:  # the page went away: axe already left the excluded elements out
+        log.info("could not match findings against --exclude-selector on %s: %s", found[0].url, short(exc))
+        return found
+    return [f for f, out in zip(found, inside) if not out]
 
 
 def _broken_reason(slot: PooledDriver, exc: BaseException) -> str | None:

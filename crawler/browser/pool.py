@@ -18,12 +18,12 @@ from typing import Any
 
 from selenium.common.exceptions import WebDriverException
 
-from empathy_audit.audits.gather.axe import AXE_VERSION
 from empathy_audit.crawler.browser.config import BrowserConfig
 from empathy_audit.crawler.browser.driver import PooledDriver
 from empathy_audit.crawler.browser.errors import BrowserBroken, BrowserUnavailable, short
 from empathy_audit.crawler.browser.page_audit import BrowserResult, audit_once
 from empathy_audit.crawler.browser.processes import quiet
+from empathy_audit.crawler.signals import STOPPED
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,10 @@ class DriverPool:
         self._lock = threading.Lock()
         self.stats: dict[str, int] = {"audits": 0, "failed": 0, "retried": 0, "replaced": 0, "screenshots": 0}
         self.browser_version: str | None = None
-        self.axe_version: str = AXE_VERSION
+        self.axe_version: str = config.axe.version  # the bundled axe-core, or --axe-script's
         atexit.register(self._kill_all)
+        if config.stop is not None:  # a second Ctrl-C kills every browser at once (crawler/signals.py)
+            config.stop.on_force(self._kill_all)
 
     # lifecycle
     def start(self) -> DriverPool:
@@ -173,6 +175,8 @@ class DriverPool:
         """
         t0 = time.monotonic()
         hosts = set(allowed_hosts) if allowed_hosts else None
+        if self._stopping():
+            return self._count(BrowserResult(url=url, error=STOPPED, attempts=0), t0)
         try:
             slot = self.lease(timeout=max(60.0, self.config.deadline * 2))
         except BrowserUnavailable as exc:
@@ -180,6 +184,8 @@ class DriverPool:
         reasons: list[str] = []
         try:
             for attempt in (1, 2):
+                if self._stopping(forced=attempt == 2):  # stopped while waiting for a browser; killed on purpose
+                    return self._count(BrowserResult(url=url, error=STOPPED, attempts=attempt - 1), t0)
                 if attempt == 2:
                     with self._lock:
                         self.stats["retried"] += 1
@@ -203,6 +209,11 @@ class DriverPool:
             )
         finally:
             self.release(slot)
+
+    def _stopping(self, forced: bool = False) -> bool:
+        """The run is stopping (the first Ctrl-C: no new page), or quitting (the second: not even a retry)."""
+        stop = self.config.stop
+        return stop is not None and (stop.forced if forced else stop.requested)
 
     def _count(self, result: BrowserResult, t0: float) -> BrowserResult:
         result.seconds = round(time.monotonic() - t0, 3)

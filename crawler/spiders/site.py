@@ -65,12 +65,19 @@ def describe_failure(failure: Failure, timeout: float) -> str:
 
 
 class SiteSpider(scrapy.Spider):
+    """Crawls from `url`; or, given `urls` (--urls), fetches exactly those pages: no link is followed, no sitemap read,
+    and the scope is the set of their hosts."""
+
     name = "site"
 
-    def __init__(self, url: str | None = None, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, url: str | None = None, *args: Any, urls: list[str] | tuple[str, ...] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.start_url = validate_start_url(url or "")
+        self.listed = [validate_start_url(u) for u in urls or ()]
+        self.start_url = self.listed[0] if self.listed else validate_start_url(url or "")
         self.hosts = scope_hosts(self.start_url)
+        for listed in self.listed:
+            self.hosts |= scope_hosts(listed)
         self.allowed_domains = sorted(self.hosts)
         self.seen: set[str] = set()
         self.sitemaps_seen: set[str] = set()
@@ -89,11 +96,16 @@ class SiteSpider(scrapy.Spider):
         spider.max_depth = s.getint("AUDIT_MAX_DEPTH", 10)
         spider.include = [re.compile(p) for p in s.getlist("AUDIT_INCLUDE")]
         spider.exclude = [re.compile(p) for p in s.getlist("AUDIT_EXCLUDE")]
-        spider.use_sitemaps = s.getbool("AUDIT_SITEMAPS", True)
+        spider.use_sitemaps = s.getbool("AUDIT_SITEMAPS", True) and not spider.listed
         spider.timeout = s.getfloat("DOWNLOAD_TIMEOUT", 20)
         return spider
 
     # --- scheduling ------------------------------------------------------------------------------------------
+
+    def stopping(self) -> bool:
+        """The run was asked to stop (Ctrl-C: AUDIT_STOP): schedule nothing more."""
+        stop = self.crawler.settings.get("AUDIT_STOP") if hasattr(self, "crawler") else None
+        return stop is not None and stop.requested
 
     def in_scope(self, url: str) -> bool:
         if not url.startswith(("http://", "https://")):
@@ -130,6 +142,20 @@ class SiteSpider(scrapy.Spider):
             return None
         if depth > self.max_depth:
             return None
+        return self._request(url, depth, via, referrer, priority)
+
+    def listed_request(self, url: str) -> Request | None:
+        """A request for a page of the --urls list: exactly that page (scope, depth and include/exclude do not
+        apply; the same URL listed twice is fetched once), within --max-pages."""
+        if url in self.seen:
+            return None
+        return self._request(url, 0, "list")
+
+    def _request(self, url: str, depth: int, via: str, referrer: str | None = None,
+                 priority: float | None = None) -> Request | None:
+        """The request for a page not seen yet, counted; None over the page cap or once the run is stopping."""
+        if self.stopping():
+            return None
         if self.pages_scheduled >= self.max_pages:
             self.pages_capped += 1
             self.crawler.stats.inc_value("audit/pages_not_crawled_page_cap")
@@ -149,6 +175,14 @@ class SiteSpider(scrapy.Spider):
         )
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.listed:
+            for url in self.listed:
+                if self.stopping():
+                    return
+                req = self.listed_request(url)
+                if req is not None:
+                    yield req
+            return
         req = self.page_request(self.start_url, 0, "start")
         if req is not None:
             req.priority = 100
@@ -213,6 +247,8 @@ class SiteSpider(scrapy.Spider):
         item.html = response.text
         item.title = " ".join((response.xpath("//head/title/text()").get() or "").split())
         yield item
+        if self.listed or self.stopping():
+            return  # a list is audited as given; a stopping run fetches nothing new
         if meta.get("found_via") == "start" or "noindex" not in item.headers.get("x-robots-tag", ""):
             # lxml directly: the same strings as response.xpath(...).getall(), without a Selector per link.
             try:

@@ -72,7 +72,8 @@ def test_env_references_expand_and_become_secrets(tmp_path):
     ('max-pages = "ten"', "empathy-audit.toml: key 'max-pages': 'ten' is not a whole number."),
     ("max-pages = 0", "empathy-audit.toml: key 'max-pages': '0' must be 1 or more."),
     ('ignore-robots = "yes"', "empathy-audit.toml: key 'ignore-robots' must be true or false, not \"yes\"."),
-    ('standard = "wcag3"', "empathy-audit.toml: key 'standard' must be one of wcag2a, wcag2aa, wcag21aa, wcag22aa"),
+    ('standard = "wcag3"', "empathy-audit.toml: key 'standard' must be one of wcag2a, wcag2aa, wcag2aaa, wcag21aa, wcag22aa, "
+                           "wcag22aaa"),
     ('format = ["pdf"]', "empathy-audit.toml: key 'format' must be one of html, json"),
     ('include = "(unclosed"', "empathy-audit.toml: key 'include': '(unclosed' is not a valid regular expression"),
     ("exclude = [1, true]", "empathy-audit.toml: key 'exclude' must be a string or a list of strings"),
@@ -164,4 +165,4 @@ def test_every_default_is_the_one_in_crawler_settings():
                 "AUDIT_BROWSERS", "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_TIMEOUT", "CLOSESPIDER_TIMEOUT"):
         assert built[key] == getattr(defaults, key), key
     assert browser_count(opts) == defaults.default_browsers() == min(4, max(1, os.cpu_count() or 1))
-    assert f"(default: {defaults.AUDIT_MAX_PAGES})" in build_parser()._empathy_commands["crawl"].format_help()
+    assert f"(default: {defaults.AUDIT_MAX_PAGES};" in build_parser()._empathy_commands["crawl"].format_help()

@@ -1,0 +1,112 @@
+"""The crawl's input flags as a user runs them: --urls, --ignore-check, --exclude-selector, --db, --format, -q, and a
+closed stdout. Static crawls (--no-browser) on fixture sites served on 127.0.0.1; the browser side of these flags is
+in tests/browser/test_browser_flags.py."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from empathy_audit.crawler.devserver import serve
+from tests.helpers import FIXTURE_SITES, ROOT, run_cli
+
+CRAWL_SITE = FIXTURE_SITES / "crawl"
+
+
+def _report(out: Path) -> dict:
+    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+def _paths(report: dict) -> set[str]:
+    return {p["url"].split("/", 3)[3] for p in report["pages"]}
+
+
+def _static(tmp_path: Path, *args: str, **kw) -> tuple:
+    out = tmp_path / "out"
+    res = run_cli("crawl", *args, "--db", str(tmp_path / "h.db"), "--out", str(out), "--no-browser", **kw)
+    return res, out
+
+
+# --- --urls ---------------------------------------------------------------------------------------------------------
+
+
+def test_urls_audits_exactly_the_listed_pages(tmp_path):
+    with serve(str(CRAWL_SITE)) as srv:
+        b = srv.base_url
+        listing = tmp_path / "pages.txt"
+        listing.write_text(f"# the pages to audit\n\n{b}/orphan.html\n  {b}/blog/\n{b}/orphan.html#again\n"
+                           f"{b}/report.pdf\n", encoding="utf-8")
+        res, out = _static(tmp_path, "--urls", str(listing))
+        requested = [path for _method, path in srv.requests]
+    assert res.code == 0, res.stderr
+    assert "Traceback" not in res.stderr
+    assert f"Auditing 3 URLs from {listing}" in res.stderr
+    report = _report(out)
+    assert _paths(report) == {"orphan.html", "blog/", "report.pdf"}  # the same page listed twice is audited once
+    # No link followed (index.html and the blog's posts are linked), no sitemap read, robots.txt asked once.
+    assert sorted(requested) == sorted(["/robots.txt", "/orphan.html", "/blog/", "/report.pdf"])
+    assert all(p["found_via"] == "list" for p in report["pages"])
+
+
+def test_urls_from_standard_input_and_without_a_start_url(tmp_path):
+    with serve(str(CRAWL_SITE)) as srv:
+        proc = subprocess.run(
+            [sys.executable, "-m", "empathy_audit.crawler.cli", "crawl", "--urls", "-", "--db", str(tmp_path / "h.db"),
+             "--out", str(tmp_path / "out"), "--no-browser", "-q"],
+            input=f"{srv.base_url}/target.html\n", cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert _paths(_report(tmp_path / "out")) == {"target.html"}
+
+
+def test_a_long_list_is_not_cut_short_by_the_default_page_cap(tmp_path):
+    """With --urls the default --max-pages is the list's length (the crawl's default is 500)."""
+    def page(req):
+        body = f"<!doctype html><html lang=en><title>{req.path}</title><h1>{req.path}</h1></html>".encode()
+        req.send_response(200)
+        req.send_header("Content-Type", "text/html")
+        req.send_header("Content-Length", str(len(body)))
+        req.end_headers()
+        req.wfile.write(body)
+
+    n = 520
+    with serve(None, routes={"*": page}) as srv:
+        listing = tmp_path / "many.txt"
+        listing.write_text("\n".join(f"{srv.base_url}/case/{i}.html" for i in range(n)), encoding="utf-8")
+        res, out = _static(tmp_path, "--urls", str(listing), "--no-media", "--concurrency", "8", "-q")
+        capped, capped_out = _static(tmp_path / "capped", "--urls", str(listing), "--no-media", "--max-pages", "3",
+                                     "-q")
+    assert res.code == 0, res.stderr
+    assert _report(out)["summary"]["html_pages_audited"] == n
+    assert capped.code == 0, capped.stderr
+    assert _paths(_report(capped_out)) == {"case/0.html", "case/1.html", "case/2.html"}  # the first N, in order
+
+
+def test_urls_in_the_config_file(tmp_path):
+    with serve(str(CRAWL_SITE)) as srv:
+        (tmp_path / "empathy-audit.toml").write_text(f'urls = ["{srv.base_url}/target.html"]\n', encoding="utf-8")
+        res = run_cli("crawl", "--db", str(tmp_path / "h.db"), "--out", str(tmp_path / "out"), "--no-browser", "-q",
+                      cwd=tmp_path)
+    assert res.code == 0, res.stderr
+    assert _paths(_report(tmp_path / "out")) == {"target.html"}
+
+
+def test_bad_url_lists_are_one_sentence_naming_the_file_and_line(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("# nothing yet\n\n", encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_text("https://example.com/ok\n# fine\nftp://example.com/file\n", encoding="utf-8")
+    cases = {
+        str(tmp_path / "missing.txt"): f"--urls {tmp_path / 'missing.txt'}: there is no such file.",
+        str(empty): f"{empty} lists no URL (one a line; blank lines and # comments are skipped).",
+        str(bad): f"{bad} line 3: 'ftp://example.com/file' is not an http:// or https:// URL",
+    }
+    for path, sentence in cases.items():
+        res, _ = _static(tmp_path, "--urls", path)
+        assert res.code == 2, res.stderr
+        assert res.stderr.startswith("empathy-audit: " + sentence), res.stderr
+        assert len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.stderr
+    assert not (tmp_path / "h.db").exists()  # nothing was started
+    both, _ = _static(tmp_path, "https://example.com/", "--urls", str(bad))
+    assert both.code == 2 and "not both" in both.stderr
