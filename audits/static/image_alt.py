@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from empathy_audit.audits.accname import PRESENTATIONAL_ROLES, accessible_name, is_hidden, role_of
+from empathy_audit.audits.accname import PRESENTATIONAL_ROLES, accessible_name, attr_text, is_hidden, role_of
 from empathy_audit.audits.artifacts import StaticPage
 from empathy_audit.audits.model import Finding, Persona, Severity
 from empathy_audit.audits.registry import check
@@ -27,22 +27,27 @@ from empathy_audit.audits.static._describe import file_name
         Persona.SLOW_CONNECTION: "While the image loads, or when it never does, nothing says what it shows.",
     },
     roles={Persona.SCREEN_READER: "P", Persona.LOW_VISION: "M", Persona.SLOW_CONNECTION: "M"},  # IMPACT.md section 4
+    act=("23a2a8",),
 )
 def image_alt(page: StaticPage) -> Iterator[Finding]:
-    """What it checks: every <img> that assistive technology can reach has an `alt` attribute, or a name from
-    `aria-labelledby`, `aria-label` or `title`, or `role="none"`/`"presentation"`. `alt=""` passes: it marks a
-    decorative image. Images hidden with `hidden`, `aria-hidden="true"` or inline `display:none`, and images inside
-    <noscript> or <template>, are skipped. role none/presentation is ignored on a focusable image or one with
-    global ARIA attributes, as browsers ignore it.
+    """What it checks: every <img> that assistive technology can reach has a name, from a non-blank `alt`, or
+    `aria-labelledby`, `aria-label` or `title`, or is marked decorative: `alt=""` or `role="none"`/`"presentation"`.
+    An `alt` of only spaces fails unless another attribute names the image: HTML marks an image decorative only by
+    the empty string, so it stays an image, and its name is empty once the spaces are trimmed (accname): Chrome and
+    Firefox expose it as an unnamed image. Images hidden with `hidden`, `aria-hidden="true"` or inline
+    `display:none`, and images inside <noscript> or <template>, are skipped. role none/presentation is ignored on a
+    focusable image or one with global ARIA attributes, as browsers ignore it.
     Who it affects: screen readers skip such an image or read out its file name; when images fail to load on a
     slow connection, the alt text is what shows in their place.
     How to fix: write alt text that does the image's job in the page (not "image of…"); use `alt=""` for
-    decoration, and never leave `alt` out.
-    References: WCAG 1.1.1 Non-text Content (technique H37); HTML-AAM img name computation; axe-core rule image-alt;
-    ACT rule 23a2a8.
+    decoration, and never leave `alt` out or fill it with spaces.
+    References: WCAG 1.1.1 Non-text Content (technique H37, failures F38 and F65); HTML "requirements for providing
+    text to act as an alternative for images"; HTML-AAM img name computation; accname 1.2; axe-core rule
+    image-alt; ACT rule 23a2a8.
     """
     for img in page.soup.find_all("img"):
-        if img.has_attr("alt") or is_hidden(img):
+        alt = attr_text(img, "alt")
+        if alt == "" or is_hidden(img):
             continue
         if role_of(img) in PRESENTATIONAL_ROLES:
             continue
@@ -50,8 +55,10 @@ def image_alt(page: StaticPage) -> Iterator[Finding]:
             continue
         name = file_name(img.get("src"))
         where = f" (“{name}”)" if name else ""
-        yield page.finding(
-            img,
-            f"Screen readers skip this image or read out its file name{where}: it has no alt text. "
-            "If it fails to load, nothing says what was there.",
-        )
+        if alt is None:
+            message = (f"Screen readers skip this image or read out its file name{where}: it has no alt text. "
+                       "If it fails to load, nothing says what was there.")
+        else:
+            message = (f"Screen readers announce this image{where} without a name: its alt text is only spaces, "
+                       'which neither describes it nor marks it as decoration (that takes alt="").')
+        yield page.finding(img, message)
