@@ -26,27 +26,58 @@ log = logging.getLogger(__name__)
 _SKIP = ("mailto:", "tel:", "javascript:", "data:", "#")
 
 
-def _ignoring(settings: Any) -> tuple[str, ...]:
-    return tuple(str(c) for c in settings.getlist("AUDIT_IGNORE_CHECKS"))
+_SCOPE = "_empathy_audit_scope"
 
 
-def without(groups: list[tuple[str, list[Check]]], ignore: tuple[str, ...]) -> list[tuple[str, list[Check]]]:
-    """by_need()'s (family, checks) groups without the ignored checks: those never run."""
-    if not ignore:
-        return groups
-    return [(kind, [c for c in checks if c.id not in ignore]) for kind, checks in groups]
+class Scope:
+    """What a crawl leaves out (AUDIT_IGNORE_CHECKS, AUDIT_EXCLUDE_SELECTORS), shared by the pipelines of one crawl in
+    this process: the HTML audit marks the links inside excluded elements as it parses each page, and the scope
+    pipeline drops the findings on them, even one that arrives with another page's item (a broken-link finding for a
+    page stored earlier comes with its target's item, after that page's HTML is gone)."""
+
+    def __init__(self, ignore: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> None:
+        self.ignore = frozenset(ignore)
+        self.exclude = [soupsieve.compile(sel) for sel in exclude]
+        self.excluded_links: set[tuple[str, str]] = set()  # (page URL, the link's css_path)
+
+    @classmethod
+    def of(cls, crawler: Any) -> Scope:
+        scope = getattr(crawler, _SCOPE, None)
+        if scope is None:
+            s = crawler.settings
+            scope = cls(tuple(str(c) for c in s.getlist("AUDIT_IGNORE_CHECKS")),
+                        tuple(str(c) for c in s.getlist("AUDIT_EXCLUDE_SELECTORS")))
+            setattr(crawler, _SCOPE, scope)
+        return scope
+
+    def families(self, need: Need) -> list[tuple[str, list[Check]]]:
+        """by_need()'s (family, checks) groups without the ignored checks: those never run."""
+        return [(kind, [c for c in checks if c.id not in self.ignore]) for kind, checks in by_need(need)]
+
+    def roots(self, soup: Any) -> set[int]:
+        """The elements of a parsed page that match an excluded selector (their descendants are inside them)."""
+        if soup is None or not self.exclude:
+            return set()
+        return {id(el) for pattern in self.exclude for el in pattern.select(soup)}
+
+    def mark_links(self, page_url: str, links: list[tuple[str, Any]], roots: set[int]) -> None:
+        for _target, el in links:
+            if _inside(el, roots):
+                self.excluded_links.add((page_url, css_path(el)))
 
 
 class HtmlAuditPipeline:
     """Runs the checks of each family that needs the served HTML (static, and any family declared with
-    Need.HTML, built in or plug-in) on each HTML page, and lists its internal links with their elements."""
+    Need.HTML, built in or plug-in) on each HTML page, but the ignored ones, and lists its internal links with their
+    elements (those inside excluded elements marked for the scope pipeline)."""
 
-    def __init__(self, ignore: tuple[str, ...] = ()) -> None:
-        self.families = without(by_need(Need.HTML), ignore)
+    def __init__(self, scope: Scope | None = None) -> None:
+        self.scope = scope or Scope()
+        self.families = self.scope.families(Need.HTML)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> HtmlAuditPipeline:
-        return cls(_ignoring(crawler.settings))
+        return cls(Scope.of(crawler))
 
     def process_item(self, item: PageItem) -> PageItem:
         if not item.is_html:
@@ -69,56 +100,44 @@ class HtmlAuditPipeline:
             if target is not None and target.startswith(("http://", "https://")):
                 links.append((target, el))
         item.links = links
+        if self.scope.exclude:
+            self.scope.mark_links(item.url, links, self.scope.roots(page.soup))
         return item
 
 
 class ScopePipeline:
-    """Last before storage: drops the findings of ignored checks (AUDIT_IGNORE_CHECKS: static, site, media, browser
-    and inferred alike) and those on an element inside one matching AUDIT_EXCLUDE_SELECTORS, matched on the page's
-    parsed HTML. Browser findings were matched in the rendered page already (crawler/browser/page_audit.py), so the
-    served HTML, whose element paths can differ from the rendered DOM's, is not asked about them."""
+    """Last before storage: drops the findings of ignored checks (static, site, media, browser and inferred alike)
+    and those on an element inside an excluded one, matched on the page's parsed HTML. Browser findings were matched
+    in the rendered page already (crawler/browser/page_audit.py), so the served HTML, whose element paths can
+    differ from the rendered DOM's, is not asked about them."""
 
-    def __init__(self, ignore: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> None:
-        self.ignore = frozenset(ignore)
-        self.exclude = [soupsieve.compile(sel) for sel in exclude]
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
         self.rendered = frozenset(s for fam in families() if fam.needs == Need.RENDERED for s in fam.sources)
-        # (page URL, selector) of links inside excluded elements: a broken-link finding for a page stored earlier
-        # arrives with its target's item, after that page's HTML is gone.
-        self.excluded_links: set[tuple[str, str]] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ScopePipeline:
-        s = crawler.settings
-        return cls(_ignoring(s), tuple(str(c) for c in s.getlist("AUDIT_EXCLUDE_SELECTORS")))
+        return cls(Scope.of(crawler))
 
     def process_item(self, item: PageItem) -> PageItem:
-        if self.ignore:
-            item.findings = [f for f in item.findings if f.check_id not in self.ignore]
-        if self.exclude and (item.findings or item.links):
+        scope = self.scope
+        if scope.ignore:
+            item.findings = [f for f in item.findings if f.check_id not in scope.ignore]
+        if scope.exclude and item.findings:
             item.findings = self._outside_excluded(item)
         return item
 
     def _outside_excluded(self, item: PageItem) -> list[Finding]:
-        roots = self._excluded_roots(item.soup)
-        if roots:
-            for _target, el in item.links:
-                if _inside(el, roots):
-                    self.excluded_links.add((item.url, css_path(el)))
+        roots = self.scope.roots(item.soup)
         kept = []
         for f in item.findings:
             if f.url != item.url:
-                if (f.url, f.selector) in self.excluded_links:
+                if (f.url, f.selector) in self.scope.excluded_links:
                     continue
             elif roots and not self.rendered.intersection(f.sources) and _inside(_element(item.soup, f.selector), roots):
                 continue
             kept.append(f)
         return kept
-
-    def _excluded_roots(self, soup: Any) -> set[int]:
-        """The elements matching an excluded selector (their descendants are inside them)."""
-        if soup is None:
-            return set()
-        return {id(el) for pattern in self.exclude for el in pattern.select(soup)}
 
 
 def _element(soup: Any, selector: str) -> Tag | None:

@@ -110,3 +110,99 @@ def test_bad_url_lists_are_one_sentence_naming_the_file_and_line(tmp_path):
     assert not (tmp_path / "h.db").exists()  # nothing was started
     both, _ = _static(tmp_path, "https://example.com/", "--urls", str(bad))
     assert both.code == 2 and "not both" in both.stderr
+
+
+# --- --ignore-check and --exclude-selector on the static, crawl and media audits -------------------------------------
+
+_SCOPE_PAGE = """<!doctype html>
+<html lang="en"><head><title>Scope</title></head>
+<body><main>
+<h1>Our shop</h1>
+<img src="/photo.png" id="outside-img" width="10" height="10">
+<p><a href="/more.html">click here</a> and <a href="/gone-outside.html">our old catalogue</a>.</p>
+<div id="widget">
+  <p>Chat with us</p>
+  <img src="/widget.png" id="inside-img" width="10" height="10">
+  <a href="/gone-inside.html">The widget's help page</a>
+</div>
+</main></body></html>
+"""
+_MORE_PAGE = '<!doctype html><html lang="en"><head><title>More</title></head><body><main><h1>More</h1></main></body></html>'
+
+
+def _found(report: dict) -> set[tuple[str, str]]:
+    """(check id, selector) of every element of every fix."""
+    return {(fix["check_id"], el["selector"]) for fix in report["fixes"] for page in fix["pages"]
+            for el in page["elements"]}
+
+
+def _scope_site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(_SCOPE_PAGE, encoding="utf-8")
+    (site / "more.html").write_text(_MORE_PAGE, encoding="utf-8")
+    return site
+
+
+def test_ignored_checks_and_excluded_elements_are_not_reported(tmp_path):
+    site = _scope_site(tmp_path)
+    with serve(str(site)) as srv:
+        plain, plain_out = _static(tmp_path / "plain", srv.base_url + "/", "-q")
+        scoped, scoped_out = _static(tmp_path / "scoped", srv.base_url + "/", "-q", "--exclude-selector", "#widget",
+                                     "--ignore-check", "link-text-generic,page-has-heading-one")
+    assert plain.code == 0 and scoped.code == 0, plain.stderr + scoped.stderr
+    before, after = _found(_report(plain_out)), _found(_report(scoped_out))
+    checks_before = {c for c, _ in before}
+    assert {"image-alt", "link-text-generic", "broken-link"} <= checks_before  # what the flags take away is there
+    assert "link-text-generic" not in {c for c, _ in after}
+    assert {s for c, s in before if c == "image-alt"} == {"#outside-img", "#inside-img"}
+    assert {s for c, s in after if c == "image-alt"} == {"#outside-img"}
+    # broken links: the one inside the widget (its finding arrives with the 404 page, after index.html was stored)
+    assert len([s for c, s in before if c == "broken-link"]) == 2
+    assert [s for c, s in after if c == "broken-link"] == [s for c, s in before if c == "broken-link"
+                                                           and "widget" not in s and s.endswith("a:nth-of-type(2)")]
+    settings = _report(scoped_out)["run"]["settings"]
+    assert settings["AUDIT_IGNORE_CHECKS"] == ["link-text-generic", "page-has-heading-one"]
+    assert settings["AUDIT_EXCLUDE_SELECTORS"] == ["#widget"]
+
+
+def test_ignore_check_and_exclude_selector_in_the_config_file(tmp_path):
+    site = _scope_site(tmp_path)
+    (tmp_path / "empathy-audit.toml").write_text('ignore-check = ["link-text-generic"]\n'
+                                                 'exclude-selector = ["#widget"]\n', encoding="utf-8")
+    with serve(str(site)) as srv:
+        res = run_cli("crawl", srv.base_url + "/", "--db", str(tmp_path / "h.db"), "--out", str(tmp_path / "out"),
+                      "--no-browser", "-q", cwd=tmp_path)
+    assert res.code == 0, res.stderr
+    found = _found(_report(tmp_path / "out"))
+    assert "link-text-generic" not in {c for c, _ in found} and ("image-alt", "#inside-img") not in found
+    assert ("image-alt", "#outside-img") in found
+
+
+def test_unknown_checks_and_bad_selectors_are_one_sentence(tmp_path):
+    cases = [
+        (("--ignore-check", "image-alts"), "--ignore-check: there is no check or axe-core rule 'image-alts' (did you "
+                                           "mean 'image-alt'"),
+        (("--ignore-check", "link-name,colour-contrast"), "--ignore-check: there is no check or axe-core rule "
+                                                           "'colour-contrast' (did you mean 'color-contrast'"),
+        (("--exclude-selector", "#widget["), "--exclude-selector '#widget[' is not a valid CSS selector"),
+        (("--exclude-selector", ""), "--exclude-selector is empty"),
+        (("--axe-script", str(tmp_path / "nope.js")), f"--axe-script {tmp_path / 'nope.js'}: there is no such file."),
+        (("--chromium", str(tmp_path / "nope")), f"--chromium {tmp_path / 'nope'}: there is no such file"),
+        (("--chromedriver", str(ROOT / "README.md")), f"--chromedriver {ROOT / 'README.md'}: this is not an "
+                                                      "executable file"),
+    ]
+    not_axe = tmp_path / "not-axe.js"
+    not_axe.write_text("console.log('hello');\n", encoding="utf-8")
+    cases.append((("--axe-script", str(not_axe)), f"--axe-script {not_axe}: this does not look like axe-core"))
+    for args, sentence in cases:
+        browser = () if args[0] in ("--chromium", "--chromedriver") else ("--no-browser",)
+        res = run_cli("crawl", "http://127.0.0.1:9/", *args, *browser, "--db", str(tmp_path / "h.db"),
+                      "--out", str(tmp_path / "out"))
+        assert res.code == 2, (args, res.stderr)
+        assert res.stderr.startswith("empathy-audit: " + sentence), (args, res.stderr)
+        assert len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.stderr
+    assert not (tmp_path / "h.db").exists()  # refused before the run started
+    bad_env = run_cli("crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "h.db"),
+                      env={"EMPATHY_CHROMEDRIVER": str(tmp_path / "gone")})
+    assert bad_env.code == 2 and f"$EMPATHY_CHROMEDRIVER {tmp_path / 'gone'}: there is no such file" in bad_env.stderr
