@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
-from empathy_audit.audits.accname import attr_text, is_inert_container
 from empathy_audit.audits.artifacts import StaticPage
 from empathy_audit.audits.model import Finding, Persona, Severity
 from empathy_audit.audits.registry import check
-
-MIN_DELAY = 0  # an instant redirect (0 s) is not a time limit
-MAX_DELAY = 72000  # 20 hours: WCAG 2.2.1's exception for time limits longer than 20 hours
-
-_SEPARATOR = re.compile(r"[;,\s]")
-_DELAY = re.compile(r"^[0-9.]+$")
-
-
-def refresh_delay(content: str) -> float | None:
-    """The delay in seconds of a refresh `content` ("5; url=/next"), or None when browsers would ignore it."""
-    first = _SEPARATOR.split(content.strip(), 1)[0]
-    if not first or not _DELAY.match(first):
-        return None
-    try:
-        return float(first)
-    except ValueError:
-        match = re.match(r"\d+(?:\.\d+)?", first)
-        return float(match.group(0)) if match else None
+from empathy_audit.audits.static._refresh import TWENTY_HOURS, Refresh, page_refresh
 
 
 @check(
@@ -42,29 +23,39 @@ def refresh_delay(content: str) -> float | None:
     how={
         Persona.SCREEN_READER: "The page reloads or moves away while it is being read.",
     },
+    act=("bc659a", "bisz58"),
 )
 def meta_refresh(page: StaticPage) -> Iterator[Finding]:
-    """What it checks: a `<meta http-equiv="refresh">` whose delay is more than 0 and at most 72,000 seconds
-    (20 hours), whether it reloads the page or redirects elsewhere. An instant redirect (delay 0) passes, as does a
-    delay over 20 hours (WCAG's exception); a `content` browsers would not parse is ignored. axe-core's logic.
+    """What it checks: the page's declarative refresh, the first `<meta http-equiv="refresh">` whose `content`
+    browsers accept (HTML's shared declarative refresh steps: "5", "5; url=/next"; an invalid one such as
+    "0: /next" or "+5" is ignored and the next one counts, later ones never do), waits more than 0 and at most
+    72,000 seconds (20 hours) before it reloads the page or sends visitors elsewhere. An instant redirect (delay 0)
+    passes, as does a delay over 20 hours (WCAG 2.2.1's exception; meta-refresh-no-exceptions reports it at AAA).
+    Every delay it fails also fails WCAG 2.2.4 and 3.2.5 at AAA, so it implements ACT rule bisz58 together with
+    meta-refresh-no-exceptions.
     Who it affects: the page is pulled away while people read or fill it in: screen readers restart from the top,
     keyboard users lose their focus position, and slow readers lose their place.
     How to fix: redirect with an HTTP 301/302 from the server, or offer a link; never auto-refresh a page people
     read.
-    References: WCAG 2.2.1 Timing Adjustable (failures F40, F41); axe-core rule meta-refresh; ACT rule bc659a.
+    References: WCAG 2.2.1 Timing Adjustable (failures F40, F41); HTML "shared declarative refresh steps";
+    axe-core rule meta-refresh; ACT rules bc659a and bisz58.
     """
-    for meta in page.soup.find_all("meta"):
-        if (attr_text(meta, "http-equiv") or "").strip().lower() != "refresh" or is_inert_container(meta):
-            continue
-        content = attr_text(meta, "content") or ""
-        delay = refresh_delay(content)
-        if delay is None or delay <= MIN_DELAY or delay > MAX_DELAY:
-            continue
-        goes = "sends visitors to another page" if re.search(r"url\s*=", content, re.I) else "reloads itself"
-        seconds = f"{delay:g}"
-        yield page.finding(
-            meta,
-            f"The page {goes} after {seconds} seconds: people still reading or typing lose their place, and "
-            "screen readers start again from the top.",
-            delay=delay,
-        )
+    refresh = page_refresh(page)
+    if refresh is None or not 0 < refresh.seconds <= TWENTY_HOURS:
+        return
+    yield page.finding(
+        refresh.meta,
+        f"The page {what_it_does(refresh)}: people still reading or typing lose their place, and screen readers "
+        "start again from the top.",
+        delay=refresh.seconds,
+    )
+
+
+def what_it_does(refresh: Refresh) -> str:
+    """"reloads itself after 30 seconds", "sends visitors to another page after 24 hours"."""
+    goes = "sends visitors to another page" if refresh.url else "reloads itself"
+    seconds = refresh.seconds
+    if seconds < 7200:
+        return f"{goes} after {seconds} second{'s' if seconds != 1 else ''}"
+    hours, rest = divmod(seconds, 3600)
+    return f"{goes} after {hours} hours" if not rest else f"{goes} after {seconds:,} seconds (about {hours} hours)"

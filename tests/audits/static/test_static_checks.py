@@ -75,6 +75,11 @@ def _doc(attrs: str = ' lang="en"', head: str = "", body: str = "<h1>Heading</h1
     return DOC.format(attrs=attrs, head=head, body=body)
 
 
+def _refreshes(*contents: str) -> str:
+    """A page whose <head> holds one <meta http-equiv="refresh"> per content, in this order."""
+    return _doc(head="".join(f'<meta http-equiv="refresh" content="{c}">' for c in contents))
+
+
 VARIANTS = [
     ("html-has-lang", _doc(' lang=""'), 1),
     ("html-has-lang", _doc(' lang="   "'), 1),
@@ -106,6 +111,24 @@ VARIANTS = [
     ("meta-refresh", _doc(head='<meta http-equiv="refresh" content="0">'), 0),
     ("meta-refresh", _doc(head='<meta http-equiv="refresh" content="soon">'), 0),
     ("meta-refresh", _doc(head='<meta http-equiv="refresh" content="">'), 0),
+    # Browsers act on the first refresh whose content they accept (HTML's shared declarative refresh steps).
+    ("meta-refresh", _refreshes("0; /sale", "5"), 0),
+    ("meta-refresh", _refreshes("0: /sale", "5"), 1),
+    ("meta-refresh", _refreshes("72001; url=/sale"), 0),
+    ("meta-refresh", _refreshes("+5; /sale"), 0),
+    ("meta-refresh", _refreshes("; 30"), 0),
+    ("meta-refresh", _refreshes("-1"), 0),
+    ("meta-refresh", _refreshes("5;http://[::1/sale"), 0),
+    ("meta-refresh", _doc(head='<meta http-equiv=" refresh" content="5">'), 0),
+    ("meta-refresh", _doc(head='<meta http-equiv="refresh">'), 0),
+    ("meta-refresh", _doc(body='<h1>T</h1><template><meta http-equiv="refresh" content="5"></template>'), 0),
+    ("meta-refresh", _doc(body='<h1>T</h1><meta http-equiv="refresh" content=" 5 ; URL = \'/sale\'">'), 1),
+    ("meta-refresh-no-exceptions", _refreshes("72001"), 1),
+    ("meta-refresh-no-exceptions", _refreshes("72000"), 0),
+    ("meta-refresh-no-exceptions", _refreshes("0"), 0),
+    ("meta-refresh-no-exceptions", _refreshes("0: /a", "72001; /a"), 1),
+    ("meta-refresh-no-exceptions", _refreshes("0; /a", "72001"), 0),
+    ("meta-refresh-no-exceptions", _refreshes("+72001"), 0),
     ("page-has-heading-one", _doc(body='<h2 class="visually-hidden">x</h2><h1 class="visually-hidden">Shop</h1>'), 0),
     ("page-has-heading-one", _doc(body='<h2 aria-level="1">Shop</h2><p>Text</p>'), 0),
     ("page-has-heading-one", _doc(body='<h1 aria-hidden="true">Shop</h1><p>Text</p>'), 1),
@@ -137,3 +160,17 @@ def test_image_alt_message_names_the_file():
     assert "hero banner.jpg" in finding.message
     assert finding.selector == "html > body > img"
     assert finding.snippet.startswith("<img")
+
+
+def test_meta_refresh_messages_say_what_the_page_does_and_when():
+    checks = {c.id: c for c in STATIC_CHECKS}
+    page = StaticPage(url="u", html=_refreshes("30; URL='/scores'"))
+    (short,) = run_checks("static", page, "u", checks=[checks["meta-refresh"]])
+    assert "sends visitors to another page after 30 seconds" in short.message
+    page = StaticPage(url="u", html=_refreshes("86400"))
+    (daily,) = run_checks("static", page, "u", checks=[checks["meta-refresh-no-exceptions"]])
+    assert "reloads itself after 24 hours" in daily.message
+    page = StaticPage(url="u", html=_refreshes("72001; url=/sale"))
+    (long,) = run_checks("static", page, "u", checks=[checks["meta-refresh-no-exceptions"]])
+    assert "sends visitors to another page after 72,001 seconds (about 20 hours)" in long.message
+    assert daily.selector.startswith("html > head > meta")
