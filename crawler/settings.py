@@ -22,6 +22,10 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
 DOWNLOAD_TIMEOUT = 20
 RETRY_TIMES = 1
 REDIRECT_MAX_TIMES = 10
+# A page's <meta http-equiv="refresh"> is something to audit (WCAG 2.2.1, meta-refresh), not an HTTP redirect: the
+# page itself is audited, and its target is only a link. (Scrapy's MetaRefreshMiddleware would replace the page
+# by its target, which may be off-site.)
+METAREFRESH_ENABLED = False
 # A page is audited from its HTML; never hold more than this per response (a site that streams forever ends here).
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0

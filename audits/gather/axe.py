@@ -102,6 +102,10 @@ STANDARD_TAGS: dict[str, tuple[str, ...]] = {
     "wcag22aa": ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"),
     "wcag22aaa": ("wcag2a", "wcag2aa", "wcag2aaa", "wcag21a", "wcag21aa", "wcag21aaa", "wcag22aa", "wcag22aaa"),
 }
+# axe-core's experimental rules (off unless asked for by name) that we run: each agrees with its W3C ACT rule on
+# all of that rule's test cases (css-orientation-lock: ACT b33eff, 4 of 4 failed cases caught, no false alarm;
+# tests/act), and runs when the standard includes the tag of its success criterion.
+EXPERIMENTAL_RULES: dict[str, str] = {"css-orientation-lock": "wcag21aa"}
 MAX_NODES_PER_RULE = 100  # colour-contrast can flag thousands of nodes; the count is kept in "node_count"
 MAX_FRAMES = 5  # same-origin iframes that get axe injected (others are skipped by axe after its 500 ms ping)
 
@@ -117,7 +121,9 @@ def axe_options(standard: str = "wcag22aa", best_practices: bool = False,
     if standard not in STANDARD_TAGS:
         raise ValueError(f"unknown standard {standard!r}: use one of {', '.join(STANDARD_TAGS)}")
     tags = list(STANDARD_TAGS[standard]) + (["best-practice"] if best_practices else [])
-    rules = {rule_id: {"enabled": False} for rule_id in disabled}
+    rules: dict[str, dict[str, bool]] = {rule_id: {"enabled": True} for rule_id, tag in EXPERIMENTAL_RULES.items()
+                                         if tag in tags}
+    rules.update({rule_id: {"enabled": False} for rule_id in disabled})
     return {
         **({"rules": rules} if rules else {}),
         "runOnly": {"type": "tag", "values": tags},

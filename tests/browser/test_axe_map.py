@@ -58,6 +58,10 @@ def test_standards_and_options():
     assert opts["runOnly"]["values"] == ["wcag2a", "wcag2aa", "best-practice"]
     assert opts["resultTypes"] == ["violations", "incomplete"]
     assert "media" not in opts["preload"]["assets"]
+    assert "rules" not in opts  # css-orientation-lock (1.3.4) is a WCAG 2.1 rule
+    assert axe_options("wcag22aa")["rules"] == {"css-orientation-lock": {"enabled": True}}
+    assert axe_options("wcag22aa", disabled=["css-orientation-lock"])["rules"] == {
+        "css-orientation-lock": {"enabled": False}}
     with pytest.raises(ValueError):
         axe_options("wcag3")
     assert AXE_VERSION.startswith("4.")
