@@ -334,6 +334,9 @@ SUPERSEDED: dict[str, tuple[str, str]] = {
     # important-letter-spacing, important-word-spacing, important-line-height (ACT 24afc2, 9e45ec, 78fd32): axe
     # flags an !important spacing that no text of the element uses, and compares with the wrong font size.
     "avoid-inline-spacing": ("render", "important"),
+    # frame-focusable-content (ACT akn7bn): axe flags frames whose content is itself out of the tab order, and
+    # frames made inert by an open modal dialog.
+    "frame-focusable-content": ("render", "frames"),
 }
 
 

@@ -16,9 +16,9 @@ SCRIPTS: dict[str, tuple[str, ...]] = {
     "mark_element": ("mark_element",),
     "unmark_element": ("unmark_element",),
     # audits.gather.keyboard
-    "keyboard": ("css_path", "keyboard"),
+    "keyboard": ("css_path", "focus_common", "keyboard"),
     # audits.gather.render
-    "render_read": ("css_path", "render_common", "render_important", "render_read"),
+    "render_read": ("css_path", "render_common", "render_important", "focus_common", "render_focus", "render_read"),
     "render_measure": ("css_path", "render_common", "render_measure"),
     "render_reflow": ("css_path", "render_common", "render_reflow"),
     "next_frame": ("next_frame",),

@@ -30,52 +30,6 @@ function snip(el) {
   var start = parts.join(' ') + '>';
   return start.length > 300 ? start.slice(0, 299) + '\u2026' : start + '\u2026';
 }
-function tabAttr(el) {
-  var v = el.getAttribute && el.getAttribute('tabindex');
-  if (v === null || v === undefined) return null;
-  var n = parseInt(v, 10);
-  return isNaN(n) ? null : n;
-}
-function isDisabled(el) {
-  if (!('disabled' in el)) return false;
-  if (el.disabled) return true;
-  try { return el.matches(':disabled'); } catch (e) { return false; }
-}
-function focusable(el) {
-  // Can take focus at all (by script or click), whatever its tabindex.
-  if (!el || el.nodeType !== 1) return false;
-  var t = el.localName;
-  if (t === 'input' && el.type === 'hidden') return false;
-  if (isDisabled(el)) return false;
-  if (tabAttr(el) !== null) return true;
-  if (el.isContentEditable && !(el.parentElement && el.parentElement.isContentEditable)) return true;
-  if (t === 'a' || t === 'area') return el.hasAttribute('href');
-  if (t === 'button' || t === 'input' || t === 'select' || t === 'textarea') return true;
-  if (t === 'summary') {
-    var d = el.parentElement;
-    return !!d && d.localName === 'details' && d.querySelector(':scope > summary') === el;
-  }
-  if (t === 'iframe' || t === 'frame' || t === 'object' || t === 'embed') return true;
-  if ((t === 'audio' || t === 'video') && el.hasAttribute('controls')) return true;
-  if (el.namespaceURI === 'http://www.w3.org/2000/svg' && t === 'a') return el.hasAttribute('href') ||
-      el.hasAttribute('xlink:href');
-  return false;
-}
-function rendered(el) {
-  if (el.localName === 'area') {
-    var m = el.closest('map');
-    return !!(m && m.name && document.querySelector('img[usemap="#' + CSS.escape(m.name) + '"]'));
-  }
-  if (el.checkVisibility) return el.checkVisibility({visibilityProperty: true});
-  return el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
-}
-function inert(el) { return !!(el.closest && el.closest('[inert]')); }
-function tabbable(el) {
-  if (!focusable(el)) return false;
-  var ti = tabAttr(el);
-  if (ti !== null && ti < 0) return false;
-  return rendered(el) && !inert(el);
-}
 function keyOf(el, path) {
   if (el.localName === 'input' && el.type === 'radio' && el.name) {
     var f = el.form;
