@@ -1,5 +1,5 @@
 # The two commands a new user needs: `make demo` and `make test`. Both set everything up first.
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test bench act clean
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -14,6 +14,10 @@ test: setup
 bench:  # the scale table on generated sites, each figure beside its baseline (docs/performance.md); BENCH_ARGS=--quick
 	@EMPATHY_NEEDS_POSTGRES=0 bash scripts/bootstrap.sh
 	@.venv/bin/python bench/bench_scale.py $(BENCH_ARGS)
+
+act:  # the W3C ACT Rules test cases through the product: table, earl.json (EARL/JSON-LD) in out/act; ACT_ARGS=--axe-script FILE
+	@EMPATHY_NEEDS_POSTGRES=0 bash scripts/bootstrap.sh
+	@.venv/bin/python bench/act_conformance.py $(ACT_ARGS)
 
 clean:
 	rm -rf out .empathy-audit build dist *.egg-info
