@@ -55,24 +55,6 @@ _ACT_IDS = re.compile(r'actIds:\[([^\]]*)\]')
 _TAGS = re.compile(r'tags:\[([^\]]*)\]')
 _SC_TAG = re.compile(r'"wcag(\d)(\d)(\d\d?)"')
 
-# WCAG 2.2 success criteria as EARL's `isPartOf` names them (WCAG2:<the Understanding document's id>), for the
-# criteria our checks and axe's rules declare.
-WCAG_IDS = {
-    "1.1.1": "non-text-content", "1.2.1": "audio-only-and-video-only-prerecorded", "1.2.2": "captions-prerecorded",
-    "1.2.3": "audio-description-or-media-alternative-prerecorded", "1.2.5": "audio-description-prerecorded",
-    "1.3.1": "info-and-relationships", "1.3.4": "orientation", "1.3.5": "identify-input-purpose",
-    "1.4.1": "use-of-color", "1.4.2": "audio-control", "1.4.3": "contrast-minimum", "1.4.4": "resize-text",
-    "1.4.5": "images-of-text", "1.4.6": "contrast-enhanced", "1.4.8": "visual-presentation",
-    "1.4.9": "images-of-text-no-exception", "1.4.10": "reflow", "1.4.12": "text-spacing", "2.1.1": "keyboard",
-    "2.1.2": "no-keyboard-trap", "2.1.3": "keyboard-no-exception", "2.1.4": "character-key-shortcuts",
-    "2.2.1": "timing-adjustable", "2.2.2": "pause-stop-hide", "2.2.4": "interruptions", "2.4.1": "bypass-blocks",
-    "2.4.2": "page-titled", "2.4.3": "focus-order", "2.4.4": "link-purpose-in-context", "2.4.7": "focus-visible",
-    "2.4.9": "link-purpose-link-only", "2.4.11": "focus-not-obscured-minimum", "2.5.3": "label-in-name",
-    "2.5.8": "target-size-minimum", "3.1.1": "language-of-page", "3.1.2": "language-of-parts",
-    "3.2.5": "change-on-request", "3.3.1": "error-identification", "3.3.2": "labels-or-instructions",
-    "4.1.1": "parsing", "4.1.2": "name-role-value", "4.1.3": "status-messages",
-}
-
 
 @dataclass(frozen=True)
 class AxeRule:
@@ -107,10 +89,12 @@ def axe_act_ids(axe_script: str | os.PathLike) -> dict[str, tuple[str, ...]]:
 def requirements(check_id: str, axe: Mapping[str, AxeRule]) -> list[str]:
     """The WCAG criteria a check declares, as EARL names them (ours from @check, axe's from its tags)."""
     from empathy_audit.audits import registry
+    from empathy_audit.audits.model import WCAG_SLUGS
 
     ours = registry.load_checks().get(check_id)
     scs = ours.wcag if ours else (axe[check_id].wcag if check_id in axe else ())
-    return [f"WCAG2:{WCAG_IDS[sc]}" for sc in scs if sc in WCAG_IDS]
+    # EARL's isPartOf names a criterion WCAG2:<the id of its Understanding document>
+    return [f"WCAG2:{WCAG_SLUGS[sc]}" for sc in scs if sc in WCAG_SLUGS]
 
 
 def our_act_ids() -> dict[str, tuple[str, ...]]:

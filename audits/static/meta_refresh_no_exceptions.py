@@ -16,7 +16,7 @@ from empathy_audit.audits.static.meta_refresh import what_it_does
     title="The page does not refresh or redirect on a timer, however long",
     failure_title="The page refreshes or redirects after more than 20 hours",
     severity=Severity.MINOR,
-    wcag=("3.2.5",),
+    wcag=("2.2.4", "3.2.5"),
     personas=(Persona.SCREEN_READER, Persona.KEYBOARD, Persona.COGNITIVE),
     best_practice=True,
     how_to_fix="Remove the timed <meta http-equiv=\"refresh\">, whatever its delay; redirect on the server (HTTP 301) "
