@@ -16,13 +16,13 @@ from empathy_audit.audits import registry
 from empathy_audit.audits.browser import axe_map
 from empathy_audit.audits.model import Check, Outcome, Persona
 from empathy_audit.crawler.store.records import FindingRecord, PageRecord, RunRecord
+from empathy_audit.reports import counts as cn
 from empathy_audit.reports import fixes as fx
 from empathy_audit.reports import savings, scoring
 from empathy_audit.reports import wording as w
 from empathy_audit.reports.fix_builder import make_fix
 from empathy_audit.reports.grouping import group_findings, tell_apart
 from empathy_audit.reports.model import (
-    SEVERITIES,
     CheckError,
     Coverage,
     Fix,
@@ -111,7 +111,7 @@ def build_report(
     browser_mode = _browser_mode(crawled, audited)
     return Report(
         run=run_info(run),
-        summary=_summary(all_pages, crawled, audited, fixes, errors, browser_mode),
+        summary=_summary(crawled, audited, fixes, errors, browser_mode),
         model=model,
         fixes=fixes,
         personas=_persona_views(fixes, audited, persona_shares, model),
@@ -225,12 +225,17 @@ def _fixes(items: list[Item], checks: Mapping[str, Check | None], known: Mapping
 
 
 def _rank(fixes: list[Fix], model: Model, audited_count: int) -> None:
-    """Rank, share of visits, chart bar, page anchors and reason of each fix (in the report's order)."""
-    max_priority = max((f.score.priority for f in fixes), default=0.0)
-    for rank, f in enumerate(fixes, start=1):
-        f.rank = rank
+    """Rank, impact score and chart bar of each fix to make (things to check by a person have none), and the share
+    of visits, page anchors and reason of every fix (in the report's order)."""
+    max_priority = max((f.score.priority for f in fixes if not f.to_check), default=0.0)
+    rank = 0
+    for f in fixes:
+        if not f.to_check:
+            rank += 1
+            f.rank = rank
+            f.score.bar = scoring.bar(f.score.priority, max_priority, model.total_visits)
+            f.score.impact = (1000.0 * f.score.bve / model.total_visits) if model.total_visits > 0 else 0.0
         f.score.visit_share = (sum(p.visits for p in f.pages) / model.total_visits) if model.total_visits else 0.0
-        f.score.bar = scoring.bar(f.score.priority, max_priority, model.total_visits)
         for fp in f.pages:
             fp.anchor = f"{f.anchor}--{fp.page_anchor}"
         f.reason = reason(f, model, audited_count)
@@ -284,14 +289,9 @@ def _browser_mode(crawled: list[Page], audited: list[Page]) -> str:
     return "all" if audited and done == len(audited) else "some"
 
 
-def _summary(all_pages: list[Page], crawled: list[Page], audited: list[Page], fixes: list[Fix],
-             errors: list[CheckError], browser_mode: str) -> Summary:
+def _summary(crawled: list[Page], audited: list[Page], fixes: list[Fix], errors: list[CheckError],
+             browser_mode: str) -> Summary:
     inferred = [p for p in audited if p.browser_inferred]
-    failing = [f for f in fixes if f.outcome is Outcome.FAIL]
-    reviews = [f for f in fixes if f.outcome is Outcome.REVIEW]
-    by_severity = {str(s): 0 for s in SEVERITIES}
-    for f in failing:
-        by_severity[str(f.severity)] += 1
     return Summary(
         pages_crawled=len(crawled),
         html_pages_audited=len(audited),
@@ -299,14 +299,8 @@ def _summary(all_pages: list[Page], crawled: list[Page], audited: list[Page], fi
         browser_audits=browser_mode,
         browser_pages_inferred=len(inferred),
         browser_templates=len({p.template or p.inferred_from or p.url for p in inferred}),
-        pages_with_fixes=sum(1 for p in all_pages if p.failing),
-        fixes=len(failing),
-        blockers=sum(1 for f in failing if f.blocker),
-        template_fixes=sum(1 for f in failing if f.component.template and f.pages_affected > 1),
-        fixes_by_severity=by_severity,
-        elements=sum(f.elements for f in failing),
-        to_review=len(reviews),
-        review_elements=sum(f.elements for f in reviews),
+        counts=cn.count(fixes),
+        template_fixes=sum(1 for f in fixes if not f.to_check and f.component.template and f.pages_affected > 1),
         could_not_check=len(errors),
     )
 

@@ -13,7 +13,8 @@ Gates (all optional; CLI flags and config keys of the same names):
 - `baseline FILE`: every gate looks only at failing fixes whose fingerprint is not in the file (reports.baseline).
   A baseline with no other gate fails on any new failing fix (as `fail-on minor`).
 
-Fixes that need a person to review them never fail a gate. Without any gate the run passes (exit 0); the
+Things to check by a person (fixes whose every finding needs a person to decide: reports.counts) never fail a gate
+and are not in the impact score; every gate counts confirmed failures only. Without any gate the run passes (exit 0); the
 JUnit file then marks every failing fix as a failed test case, the way a report would.
 
 The CLI attaches the result to the report (`attach`) so the SARIF, JUnit and Markdown writers can say which fixes
@@ -27,19 +28,23 @@ from typing import TYPE_CHECKING
 
 from empathy_audit.audits.model import Outcome, Severity
 from empathy_audit.reports import baseline as bl
+from empathy_audit.reports import counts as cn
 from empathy_audit.reports import fixes as fx
 
 if TYPE_CHECKING:
     from empathy_audit.reports.model import Fix, Model, Report
 
 SEVERITY_CHOICES = tuple(str(s) for s in sorted(Severity, key=lambda s: -s.rank))  # critical .. minor
-SCORE_UNIT = "blocked-visit equivalents per 1,000 visits"
+SCORE_UNIT = cn.SCORE_UNIT
+TO_CHECK_WHY = "to check by a person: never fails a gate"
 
 
 def fix_score(fix: "Fix", model: "Model") -> float:
-    """The fix's part of the impact score: blocked-visit equivalents per 1,000 visits."""
-    if model.total_visits <= 0:
+    """The fix's part of the impact score: blocked-visit equivalents per 1,000 visits (0 for a thing to check)."""
+    if fix.to_check or model.total_visits <= 0:
         return 0.0
+    if fix.score.impact is not None:
+        return fix.score.impact
     return 1000.0 * fix.score.bve / model.total_visits
 
 
@@ -156,7 +161,7 @@ class GateResult:
         """Why it passed or failed, in our own words only (no crawled text, no file names)."""
         new = "new " if self.uses_baseline else ""
         n = len(self.new)
-        fixes = f"{n} {new}failing fix{'es' if n != 1 else ''}"
+        fixes = f"{n:,} {new}{cn.FIX_TO_MAKE[0] if n == 1 else cn.FIX_TO_MAKE[1]}"
         if not self.active:
             return f"{fixes}, impact score {_num(self.score)}"
         if self.passed:
@@ -173,12 +178,7 @@ class GateResult:
         return " and ".join(parts)
 
 
-def _num(x: float) -> str:
-    """2.31, 0.0042, 12: enough digits to compare with --max-score."""
-    if x == 0:
-        return "0"
-    text = f"{x:.3g}" if abs(x) < 1 else f"{x:.2f}".rstrip("0").rstrip(".")
-    return text if "e" not in text else f"{x:.6f}".rstrip("0").rstrip(".") or "0"
+_num = cn.number  # 2.31, 0.0042, 12: enough digits to compare with --max-score
 
 
 def evaluate(report: "Report", policy: Policy, report_url: str | None = None) -> GateResult:
@@ -188,8 +188,8 @@ def evaluate(report: "Report", policy: Policy, report_url: str | None = None) ->
     for f in report.fixes:
         score = fix_score(f, report.model) if f.outcome is Outcome.FAIL else 0.0
         in_base = base is not None and f.id in base
-        if f.outcome is not Outcome.FAIL:
-            failed, why = False, "needs review by a person: never fails a gate"
+        if f.to_check:
+            failed, why = False, TO_CHECK_WHY
         elif in_base:
             failed, why = False, "accepted in the baseline"
         elif not policy.active:

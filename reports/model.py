@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from empathy_audit.audits.model import Check, Outcome, Persona, Severity
+from empathy_audit.reports import counts as cn
 from empathy_audit.reports import fixes as fx
 from empathy_audit.reports import scoring
 from empathy_audit.reports import wording as w
@@ -140,6 +141,7 @@ class Score:
     priority: float  # BVE / E
     confidence: float  # visit-weighted c over its pages
     bar: int = 0  # 0..100, log scale, for the chart
+    impact: float | None = None  # the impact score (reports.counts): BVE per 1,000 visits; None for a thing to check
 
 
 @dataclass
@@ -167,7 +169,7 @@ class Fix:
     task: str  # what it gets in the way of ("buying", "using buttons")
     journey: str | None  # the key task when it sits on a key journey
     blocker: bool  # lane "Fix first: blocks a key task"
-    rank: int = 0
+    rank: int = 0  # position among the fixes to make, from 1; 0 for a thing to check (not ranked)
     reason: str = ""
     trend: str | None = None  # "new" | "unchanged"; None when there is no previous run to compare with
     pages_before: int | None = None  # pages in the previous run, for unchanged fixes
@@ -180,8 +182,14 @@ class Fix:
         return self.fingerprint.id
 
     @property
+    def to_check(self) -> bool:
+        """A thing to check by a person (reports.counts): not ranked, not scored, never gated."""
+        return cn.is_to_check(self)
+
+    @property
     def lane(self) -> str:
-        return "blocker" if self.blocker else "ranked"
+        """'blocker' (fix first), 'ranked', or 'to-check' (to check by a person, after every fix to make)."""
+        return "to-check" if self.to_check else "blocker" if self.blocker else "ranked"
 
     detail: str = ""  # tells apart fixes that would otherwise share a heading ("#phone")
 
@@ -231,12 +239,16 @@ class FixLink:
     fix_id: str
     anchor: str  # the FixPage anchor
     fix_anchor: str
-    rank: int
+    rank: int  # 0 for a thing to check
     heading: str
     severity: Severity
     outcome: Outcome
     blocker: bool
     elements: int
+
+    @property
+    def to_check(self) -> bool:
+        return self.outcome is not Outcome.FAIL
 
 
 @dataclass
@@ -409,14 +421,8 @@ class Summary:
     browser_audits: str  # "none" (static checks only) | "some" | "all" (of the audited HTML pages)
     browser_pages_inferred: int  # audited HTML pages whose browser findings were inferred from a representative
     browser_templates: int  # templates those pages belong to
-    pages_with_fixes: int  # pages with at least one failing fix
-    fixes: int  # fixes with a failure (outcome fail)
-    blockers: int  # of which block a key task
-    template_fixes: int  # of which one change repairs several pages
-    fixes_by_severity: dict[str, int]  # critical..minor, every key present
-    elements: int  # failing elements over all fixes
-    to_review: int  # fixes that need a person to decide (outcome needs-review)
-    review_elements: int
+    counts: cn.Counts  # fixes to make, by severity, elements, pages, things to check: THE numbers of every output
+    template_fixes: int  # of the fixes to make, those one change repairs on several pages
     could_not_check: int
 
 
@@ -425,7 +431,7 @@ class Report:
     run: RunInfo
     summary: Summary
     model: Model
-    fixes: list[Fix]  # the order of the report: blockers, then by priority
+    fixes: list[Fix]  # the order of the report: fixes to make (blockers, then by priority), then things to check
     personas: list[PersonaView]
     trend: Trend | None
     could_not_check: list[CheckError]
@@ -435,16 +441,23 @@ class Report:
 
     @property
     def blockers(self) -> list[Fix]:
-        return [f for f in self.fixes if f.blocker]
+        return [f for f in self.fixes if f.lane == "blocker"]
 
     @property
     def ranked(self) -> list[Fix]:
-        return [f for f in self.fixes if not f.blocker]
+        """The fixes to make that do not block a key task, by priority."""
+        return [f for f in self.fixes if f.lane == "ranked"]
 
     @property
     def failing(self) -> list[Fix]:
-        return [f for f in self.fixes if f.outcome is Outcome.FAIL]
+        """The fixes to make: blockers, then ranked."""
+        return [f for f in self.fixes if not f.to_check]
+
+    @property
+    def to_check(self) -> list[Fix]:
+        """Things to check by a person, after every fix to make."""
+        return [f for f in self.fixes if f.to_check]
 
     @property
     def top(self) -> list[Fix]:
-        return self.fixes[:5]
+        return self.failing[:5]

@@ -6,14 +6,18 @@ from typing import Iterable
 
 from empathy_audit.reports.model import Fix
 
+LANES = ("blocker", "ranked", "to-check")
+
 
 def order_fixes(fixes: Iterable[Fix]) -> list[Fix]:
-    """Blockers on key journeys first, then by priority; ties by severity, pages, check id and fingerprint.
+    """Fixes to make first: blockers on key journeys, then by priority; things to check by a person after every fix
+    to make (never above a confirmed failure), in the same order among themselves. Ties by severity, pages, check id
+    and fingerprint.
 
     This is the one ordering rule of the report (IMPACT.md 3.1: "Fix first" lane, then Priority = BVE / E).
     """
     return sorted(
         fixes,
-        key=lambda f: (not f.blocker, -round(f.score.priority, 12), -f.severity.rank, -f.pages_affected,
+        key=lambda f: (LANES.index(f.lane), -round(f.score.priority, 12), -f.severity.rank, -f.pages_affected,
                        f.check_id, f.id),
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Callable
 
 from empathy_audit.audits.media import _network as net
-from empathy_audit.audits.model import Outcome, Persona
+from empathy_audit.audits.model import Persona
+from empathy_audit.reports import counts as cn
 from empathy_audit.reports import fixes as fx
 from empathy_audit.reports import scoring
 from empathy_audit.reports import wording as w
@@ -25,6 +26,8 @@ def _where(fix: Fix, audited: int) -> str:
         return f"all {n} pages (one layout)" if n >= audited else f"{n} pages (one layout)"
     if c.kind == "style":
         return f"{n} pages (one colour pair)"
+    if c.kind == "text":
+        return f"{n} pages (the same {c.name} in {fix.elements} places)"
     if c.kind in ("header", "navigation", "footer"):
         return f"{n} pages (the shared {c.kind})"
     return f"{n} pages (one shared component)"
@@ -46,6 +49,8 @@ def _scope(fix: Fix) -> str:
         return f"one colour change ({fix.fingerprint.markup}) fixes every place"
     if c.template and fix.pages_affected > 1:
         return f"one fix in the {c.name} repairs every page"
+    if c.kind == "text":
+        return f"search for {c.name} to find every place it is set"
     if fix.fingerprint.kind == "page":
         return "one change in the page's head or layout fixes it"
     if fix.elements == 1:
@@ -70,6 +75,6 @@ def reason(fix: Fix, model: Model, audited: int) -> str:
                   f"(its pages get about {w.percent(fix.score.visit_share)} of visits, "
                   f"estimated from the site's links)")
     text = f"{lead} for {who} on {_where(fix, audited)}: {visits}; {_scope(fix)}."
-    if fix.outcome is Outcome.REVIEW:
-        text = "To confirm by a person: " + text[0].lower() + text[1:]
+    if fix.to_check:
+        text = f"{cn.LANE_TO_CHECK}: " + text[0].lower() + text[1:]
     return text

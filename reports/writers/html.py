@@ -8,9 +8,10 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from empathy_audit.reports import wording
+from empathy_audit.reports import counts, wording
 from empathy_audit.reports.aggregate import http_url
 from empathy_audit.reports.model import SEVERITIES, Report
+from empathy_audit.reports.writers import json as json_writer
 from empathy_audit.reports.writers._stream import write_chunks
 
 FILENAME = "report.html"
@@ -45,6 +46,9 @@ def environment() -> Environment:
             confidence_words=wording.CONFIDENCE_WORDS,
             chart_labels=wording.CHART_LABELS,
             per_visits=wording.per_visits,
+            counts=counts,
+            schema=json_writer.SCHEMA,
+            schema_version=json_writer.SCHEMA_VERSION,
         )
         env.filters.update(when=format_when, plural=plural, duration=duration, pct=wording.percent,
                            num=wording.number, count=lambda n: f"{int(n):,}", source=source_label)

@@ -9,7 +9,7 @@ from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, Iterator
 
-from empathy_audit.reports import scoring
+from empathy_audit.reports import counts, scoring
 from empathy_audit.reports.model import (
     CheckError,
     Element,
@@ -29,7 +29,7 @@ from empathy_audit.reports.writers._stream import write_chunks
 
 FILENAME = "report.json"
 SCHEMA = "empathy-audit/report"
-SCHEMA_VERSION = "2.1"
+SCHEMA_VERSION = "3.0"
 VERSION_KEYS = ("empathy_audit", "scrapy", "python", "axe_core", "chromium")
 # Setting or stat names whose values never leave the machine in a report.
 _SECRET = re.compile(r"passw(or)?d|secret|token|cookie|credential|auth|api[_-]?key", re.IGNORECASE)
@@ -95,13 +95,15 @@ def _summary(s: Summary) -> dict[str, Any]:
         "browser_audits": s.browser_audits,
         "browser_pages_inferred": s.browser_pages_inferred,
         "browser_templates": s.browser_templates,
-        "pages_with_fixes": s.pages_with_fixes,
-        "fixes": s.fixes,
-        "blockers": s.blockers,
+        "fixes": s.counts.fixes,
+        "fixes_by_severity": dict(s.counts.by_severity),
+        "blockers": s.counts.blockers,
         "template_fixes": s.template_fixes,
-        "fixes_by_severity": dict(s.fixes_by_severity),
-        "elements": s.elements,
-        "to_review": {"fixes": s.to_review, "elements": s.review_elements},
+        "elements": s.counts.elements,
+        "pages_with_fixes": s.counts.pages,
+        "to_check": {"fixes": s.counts.to_check, "elements": s.counts.to_check_elements,
+                     "pages": s.counts.to_check_pages},
+        "sentence": counts.sentence(s.counts),
         "could_not_check": s.could_not_check,
     }
 
@@ -140,7 +142,7 @@ def _element(e: Element) -> dict[str, Any]:
     }
 
 
-def _fix_page(p: FixPage) -> dict[str, Any]:
+def _fix_page(p: FixPage, scored: bool = True) -> dict[str, Any]:
     return {
         "url": p.url,
         "outcome": str(p.outcome),
@@ -150,15 +152,32 @@ def _fix_page(p: FixPage) -> dict[str, Any]:
         "occurrence_factor": _num(p.occurrence_factor),
         "confidence": _num(p.confidence),
         "confidence_basis": p.confidence_basis,
-        "bve": _num(p.bve),
+        "bve": _num(p.bve) if scored else None,
         "elements": [_element(e) for e in p.elements],
+    }
+
+
+def _score(f: Fix) -> dict[str, Any] | None:
+    """A fix to make's score; None for a thing to check by a person (not ranked, not scored: reports.counts)."""
+    if f.to_check:
+        return None
+    return {
+        "impact": _num(f.score.impact or 0.0),
+        "priority": _num(f.score.priority),
+        "bve": _num(f.score.bve),
+        "affected": _num(f.score.affected),
+        "visit_share": _num(f.score.visit_share),
+        "effort": _num(f.score.effort),
+        "confidence": _num(f.score.confidence),
+        "bar": f.score.bar,
     }
 
 
 def _fix(f: Fix, stream: bool = False) -> dict[str, Any]:
     fp = f.fingerprint
+    scored = not f.to_check
     return {
-        "rank": f.rank,
+        "rank": f.rank if scored else None,
         "lane": f.lane,
         "fingerprint": f.id,
         "fingerprint_basis": {"kind": fp.kind, "selector": fp.selector, "markup": fp.markup, "url_pattern": fp.pattern},
@@ -178,18 +197,10 @@ def _fix(f: Fix, stream: bool = False) -> dict[str, Any]:
         "reason": f.reason,
         "trend": f.trend,
         "pages_before": f.pages_before,
-        "score": {
-            "priority": _num(f.score.priority),
-            "bve": _num(f.score.bve),
-            "affected": _num(f.score.affected),
-            "visit_share": _num(f.score.visit_share),
-            "effort": _num(f.score.effort),
-            "confidence": _num(f.score.confidence),
-            "bar": f.score.bar,
-        },
+        "score": _score(f),
         "personas": [
             {"id": h.id, "label": h.label, "role": h.role, "harm": _num(h.harm), "share": _num(h.share),
-             "bve": _num(h.bve), "how": h.how}
+             "bve": _num(h.bve) if scored else None, "how": h.how}
             for h in f.personas
         ],
         "wcag": [{"sc": x.sc, "name": x.name, "url": x.url} for x in f.wcag],
@@ -197,7 +208,8 @@ def _fix(f: Fix, stream: bool = False) -> dict[str, Any]:
         "sources": list(f.sources),
         "pages_affected": f.pages_affected,
         "elements": f.elements,
-        "pages": _Stream(f.pages, _fix_page) if stream else [_fix_page(p) for p in f.pages],
+        "pages": (_Stream(f.pages, lambda p: _fix_page(p, scored)) if stream
+                  else [_fix_page(p, scored) for p in f.pages]),
         "bandwidth": _sorted(f.bandwidth) if f.bandwidth is not None else None,
     }
 
@@ -227,7 +239,7 @@ def _error(e: CheckError) -> dict[str, Any]:
 
 
 def _link(link: FixLink) -> dict[str, Any]:
-    return {"fingerprint": link.fix_id, "rank": link.rank, "outcome": str(link.outcome),
+    return {"fingerprint": link.fix_id, "rank": None if link.to_check else link.rank, "outcome": str(link.outcome),
             "severity": str(link.severity), "elements": link.elements}
 
 

@@ -2,8 +2,8 @@
 
 One <testsuite> per check, one <testcase> per fix (named by its heading and fingerprint, so a dashboard tracks it
 across runs). A test case fails exactly when the fix fails the gate (reports.gates); a fix accepted in the baseline,
-below `--fail-on`, or that needs a person to review it is <skipped> with the reason. Without any gate, every
-failing fix is a failed test case (the exit code stays 0). A first suite `empathy-audit` holds one passing case for
+below `--fail-on`, or a thing to check by a person (reports.counts: never a failure) is <skipped> with the reason.
+Without any gate, every fix to make is a failed test case (the exit code stays 0). A first suite `empathy-audit` holds one passing case for
 the crawl itself (so an audit without fixes is not "no tests"), and one for `--max-score` when it is set.
 """
 
@@ -14,9 +14,9 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 
-from empathy_audit.audits.model import Outcome
-from empathy_audit.reports import fixes as fx
+from empathy_audit.reports import counts as cn
 from empathy_audit.reports import gates
+from empathy_audit.reports import fixes as fx
 from empathy_audit.reports.model import Fix, Report
 
 FILENAME = "report.junit.xml"
@@ -39,7 +39,7 @@ def _seconds(start: str | None, end: str | None) -> float:
 
 
 def _details(fix: Fix, v: gates.Verdict) -> str:
-    lines = [fix.reason, "", f"Fingerprint: {fix.id}", f"Severity: {fix.severity}; impact score {v.score:.6g}",
+    lines = [fix.reason, "", f"Fingerprint: {fix.id}", f"Severity: {fix.severity}; {cn.score_words(v.score)}",
              f"Why this case failed: {v.why}"]
     if fix.how_to_fix:
         lines += ["", f"How to fix: {fix.how_to_fix}"]
@@ -107,8 +107,8 @@ def to_element(report: Report) -> ET.Element:
     out = ET.SubElement(crawl, "system-out")
     verdict = gate.summary()
     out.text = _x(f"Run {run.id}: {run.status}; {report.summary.pages_crawled} URLs fetched, "
-                  f"{report.summary.html_pages_audited} HTML pages audited; {report.summary.fixes} failing fixes, "
-                  f"impact score {gate.score:.6g} ({gates.SCORE_UNIT}). {verdict[:1].upper()}{verdict[1:]}"
+                  f"{report.summary.html_pages_audited} HTML pages audited; {cn.sentence(report.summary.counts)}; "
+                  f"impact score {cn.number(gate.score)} ({gates.SCORE_UNIT}). {verdict[:1].upper()}{verdict[1:]}"
                   + "".join(f"\nWarning: {w}" for w in gate.warnings)
                   + "".join(f"\nBaseline entry gone (fixed): {e.fingerprint} {e.heading}" for e in gate.gone))
     n_head, f_head = 1, 0
@@ -120,7 +120,7 @@ def to_element(report: Report) -> ET.Element:
         if gate.score_failed:
             el = ET.SubElement(case, "failure", {"message": _x(gate.summary(), 1000), "type": "max-score"})
             el.text = _x("\n".join(f"{v.score:10.4f}  {v.fix.id}  {v.fix.heading}" for v in sorted(
-                (v for v in gate.verdicts if v.fix.outcome is Outcome.FAIL and not v.in_baseline),
+                (v for v in gate.verdicts if not v.fix.to_check and not v.in_baseline),
                 key=lambda v: -v.score)))
             f_head += 1
     head.set("tests", str(n_head))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 from urllib.parse import quote
 
-from empathy_audit.audits.model import Outcome
+from empathy_audit.reports import counts as cn
 from empathy_audit.reports import fixes as fx
 from empathy_audit.reports import gates
 from empathy_audit.reports.aggregate import http_url
@@ -62,15 +62,11 @@ def ci_report_url(env: Mapping[str, str] = os.environ) -> str | None:
     return None
 
 
-def _num(x: float) -> str:
-    return gates._num(x)  # noqa: SLF001 - one number format for the gate's words and the summary
+_num = cn.number  # one number format for the gate's words, the summary and the HTML report
 
 
 def _counts(fixes: Iterable[Fix]) -> dict[str, int]:
-    counts = {str(s): 0 for s in SEVERITIES}
-    for f in fixes:
-        counts[str(f.severity)] += 1
-    return counts
+    return dict(cn.count(fixes).by_severity)
 
 
 def _row(cells: Iterable[str]) -> str:
@@ -84,13 +80,12 @@ def _where(f: Fix) -> str:
 
 
 def _fix_table(verdicts: list[gates.Verdict], uses_baseline: bool) -> list[str]:
-    head = ["#", "Severity", "Fix", "Pages", "Score"] + (["Baseline"] if uses_baseline else [])
+    head = ["#", "Severity", "Fix", "Pages", cn.SCORE_NAME.capitalize()] + (["Baseline"] if uses_baseline else [])
     lines = [_row(head), _row(["---:", "---", "---", "---", "---:"] + (["---"] if uses_baseline else []))]
     for v in verdicts:
         f = v.fix
-        sev = str(f.severity) + (" (review)" if f.outcome is not Outcome.FAIL else "")
-        cells = [str(f.rank), sev, f"{md(f.heading)} \\({md(f.id, 60)}\\)", f"{f.pages_affected}: {_where(f)}",
-                 _num(v.score)]
+        cells = [str(f.rank), str(f.severity), f"{md(f.heading)} \\({md(f.id, 60)}\\)",
+                 f"{f.pages_affected}: {_where(f)}", _num(v.score)]
         if uses_baseline:
             cells.append("accepted" if v.in_baseline else "**new**")
         lines.append(_row(cells))
@@ -121,18 +116,16 @@ def render(report: Report, limits: tuple[int, int] = LIMITS[0]) -> str:
     out += [f"Run {run.id}{state}: {s.pages_crawled} URLs fetched, {s.html_pages_audited} HTML pages audited; "
             f"impact score **{_num(gate.score)}** \\({gates.SCORE_UNIT}\\). See {report_link}.", ""]
 
-    failing = [f for f in report.fixes if f.outcome is Outcome.FAIL]
-    rows = [("Failing fixes", _counts(failing))]
+    c = s.counts
+    rows = [(cn.FIX_TO_MAKE[1].capitalize(), dict(c.by_severity))]
     if gate.uses_baseline:
         rows += [("New", _counts(v.fix for v in gate.new)), ("Accepted in the baseline",
                                                               _counts(v.fix for v in gate.accepted))]
     out += [_row(["", *(str(x) for x in SEVERITIES), "total"]), _row(["---", *("---:" for _ in SEVERITIES), "---:"])]
     for label, counts in rows:
         out.append(_row([label, *(str(counts[str(x)]) for x in SEVERITIES), f"**{sum(counts.values())}**"]))
-    out.append("")
-    if s.to_review:
-        out += [f"{s.to_review} more fix{'es' if s.to_review != 1 else ''} need a person to review "
-                f"{'them' if s.to_review != 1 else 'it'} \\(never gated\\).", ""]
+    out += ["", f"{cn.sentence(c)[:1].upper()}{cn.sentence(c)[1:]}\\. {cn.LANE_TO_CHECK}: not ranked, not scored, "
+                f"never gated\\.", ""]
 
     if gate.failing:
         shown = gate.failing[:max_failing]
@@ -142,12 +135,19 @@ def render(report: Report, limits: tuple[int, int] = LIMITS[0]) -> str:
             out.append(f"\n… and {len(gate.failing) - len(shown)} more in the full report.")
         out.append("")
 
-    top = [gate.verdict(f) for f in report.fixes[:TOP]]
+    top = [gate.verdict(f) for f in report.failing[:TOP]]
     top_v = [v for v in top if v is not None]
     if top_v:
-        out += [f"### Top {len(top_v)} fixes by impact", ""] + _fix_table(top_v, gate.uses_baseline) + [""]
-    elif not report.fixes:
+        out += [f"### Top {len(top_v)} {cn.FIX_TO_MAKE[1]} by impact", ""] + _fix_table(top_v, gate.uses_baseline) + [""]
+    elif not report.failing:
         out += ["No barriers found on the audited pages.", ""]
+    if report.to_check:
+        shown_check = report.to_check[:max_failing]
+        out += [f"### {cn.LANE_TO_CHECK} \\({len(report.to_check)}\\)", ""]
+        out += [f"- {md(f.heading)} \\({md(f.id, 60)}\\): {f.pages_affected}: {_where(f)}" for f in shown_check]
+        if len(report.to_check) > len(shown_check):
+            out.append(f"- … and {len(report.to_check) - len(shown_check)} more in the full report")
+        out.append("")
 
     if gate.gone:
         shown_gone = gate.gone[:max_gone]

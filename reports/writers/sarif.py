@@ -2,10 +2,12 @@
 
 - `tool.driver.rules`: every check of the registry (audits.registry.select), plus the outside-engine rules (axe-core)
   the run reported, from their finding data; each with its WCAG links, how to fix it and a default level.
-- One result per fix (never per finding): `ruleId` the check, `level` from `level()` (the one severity mapping),
-  `kind` `review` with level `none` for fixes a person must confirm, `partialFingerprints` with our fingerprint
-  (stable across runs and hosts), `rank` the fix's 0-100 bar, and with a baseline `baselineState` `new` or
-  `unchanged`. Its `locations` are every failing element on every page of the fix.
+- One result per fix (never per finding), fixes to make first, then things to check by a person: `ruleId` the
+  check, `level` from `level()` (the one severity mapping), `partialFingerprints` with our fingerprint (stable
+  across runs and hosts), `rank` the fix's 0-100 bar, and with a baseline `baselineState` `new` or `unchanged`. A
+  thing to check by a person (reports.counts) is `kind` `review`, and so `level` `none` (SARIF 2.1.0 3.27.10: a
+  result whose kind is not `fail` has level `none`), with no rank and no impact score. Its `locations` are every
+  element on every page of the fix.
 - A location: `physicalLocation.artifactLocation` is the page, as a URI relative to the site
   (`{"uri": "about", "uriBaseId": "SITE"}`, with `originalUriBaseIds.SITE` the site's origin), because code scanning
   rejects a SARIF file whose artifact URIs are http(s) while the checkout is a file:// folder; the absolute page URL
@@ -24,9 +26,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from empathy_audit.audits.model import Outcome, Severity
+from empathy_audit.audits.model import Severity
+from empathy_audit.reports import counts, gates
 from empathy_audit.reports import fixes as fx
-from empathy_audit.reports import gates
 from empathy_audit.reports.model import Element, Fix, FixPage, Report
 
 FILENAME = "report.sarif"
@@ -180,7 +182,7 @@ def _result(fix: Fix, rule_index: dict[str, int], verdict: gates.Verdict | None,
     for page in fix.pages:
         for e in page.elements:
             locations.append(_element_location(len(locations), page, e, bases))
-    review = fix.outcome is not Outcome.FAIL
+    review = fix.to_check
     result: dict[str, Any] = {
         "ruleId": fix.check_id,
         "ruleIndex": rule_index[fix.check_id],
@@ -189,23 +191,23 @@ def _result(fix: Fix, rule_index: dict[str, int], verdict: gates.Verdict | None,
         "message": {"text": _text(f"{fix.heading}. {fix.reason}")},
         "locations": locations,
         "partialFingerprints": {FINGERPRINT_KEY: fix.id},
-        "rank": float(max(0, min(100, fix.score.bar))),
         "properties": {
             "fingerprint": fix.id,
-            "reportRank": fix.rank,
+            "lane": fix.lane,
             "severity": str(fix.severity),
             "component": fix.component.name,
             "blocker": fix.blocker,
             "pages": fix.pages_affected,
             "elements": fix.elements,
-            "impactScore": round(verdict.score, 6) if verdict else 0,
-            "bve": fix.score.bve,
-            "priority": fix.score.priority,
             "howToFix": fix.how_to_fix,
             "gate": ("failed" if verdict and verdict.failed else "passed") if gate.active else "none",
             "gateReason": verdict.why if verdict else "",
         },
     }
+    if not review:
+        result["rank"] = float(max(0, min(100, fix.score.bar)))
+        result["properties"].update(reportRank=fix.rank, impactScore=round(verdict.score, 6) if verdict else 0,
+                                    bve=fix.score.bve, priority=fix.score.priority)
     if gate.uses_baseline and verdict is not None and not review:
         result["baselineState"] = verdict.baseline_state
     return result
@@ -217,6 +219,7 @@ def _entry(e: Any) -> dict[str, Any]:
 
 def to_dict(report: Report) -> dict[str, Any]:
     gate = gates.gate_of(report)
+    c = report.summary.counts
     rules = _rules(report)
     rule_index = {r["id"]: i for i, r in enumerate(rules)}
     bases = _Bases(report.run.site or report.run.start_url)
@@ -256,6 +259,8 @@ def to_dict(report: Report) -> dict[str, Any]:
             "partial": report.run.partial,
             "impactScore": round(gate.score, 6),
             "impactScoreUnit": gates.SCORE_UNIT,
+            "counts": {"fixes": c.fixes, "bySeverity": dict(c.by_severity), "elements": c.elements,
+                       "pages": c.pages, "toCheck": c.to_check, "sentence": counts.sentence(c)},
             "gate": {
                 "active": gate.active,
                 "passed": gate.passed,

@@ -29,7 +29,7 @@ def test_the_same_link_of_the_navigation_on_24_pages_is_one_fix():
     [fix] = _fixes(report, "link-name")
     assert fix.pages_affected == 24 and fix.elements == 24
     assert fix.component.kind == "navigation"
-    assert report.summary.fixes == 1
+    assert report.summary.counts.fixes == 1
 
 
 def test_every_image_with_the_same_placeholder_alt_is_one_fix():

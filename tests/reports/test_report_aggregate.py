@@ -50,12 +50,14 @@ def test_fix_metadata_comes_from_the_registry(sample, lookup):
         (Persona.SCREEN_READER, "P", 1.0), (Persona.SLOW_CONNECTION, "M", 0.1), (Persona.LOW_VISION, "M", 0.1)]
 
 
-def test_needs_review_is_a_fix_at_half_confidence_and_errors_are_never_fixes(sample, lookup):
+def test_needs_review_is_a_thing_to_check_after_every_fix_and_errors_are_never_fixes(sample, lookup):
     report = build_report(*sample, lookup=lookup)
     (contrast,) = _by(report, "color-contrast")
-    assert contrast.outcome is Outcome.REVIEW and contrast.score.confidence == 0.5 and not contrast.blocker
-    assert contrast.reason.startswith("To confirm by a person: ")
-    assert report.summary.to_review == 1 and report.summary.fixes == 5
+    assert contrast.outcome is Outcome.REVIEW and contrast.to_check and not contrast.blocker
+    assert contrast.lane == "to-check" and report.fixes[-1] is contrast and report.to_check == [contrast]
+    assert contrast.rank == 0 and contrast.score.impact is None and contrast.score.bar == 0  # not ranked, no score
+    assert contrast.reason.startswith("To check by a person: ")
+    assert report.summary.counts.to_check == 1 and report.summary.counts.fixes == 5
     assert [(e.check_id, e.url, e.message) for e in report.could_not_check] == [
         ("link-name", SITE + "/b", "The check could not run: boom")]
     assert all(SITE + "/b" not in [p.url for p in f.pages] for f in _by(report, "link-name"))
@@ -131,7 +133,7 @@ def test_blockers_on_key_journeys_come_first_whatever_the_score(lookup):
     assert link.score.priority > first.score.priority and not link.blocker
     dup = _by(report, "duplicate-id-aria")[0]
     assert not dup.blocker and dup.pages[0].journey_multiplier == 1.5
-    assert report.blockers == [first] and report.summary.blockers == 1
+    assert report.blockers == [first] and report.summary.counts.blockers == 1
 
 
 def test_traffic_file_gives_visits_and_unknown_pages_get_the_capped_proxy(lookup):
@@ -248,10 +250,11 @@ def test_coverage_sorts_pages_into_what_was_not_audited(sample, lookup):
 def test_summary_numbers(sample, lookup):
     s = build_report(*sample, lookup=lookup).summary
     assert (s.pages_crawled, s.html_pages_audited, s.browser_pages_audited, s.browser_audits) == (6, 3, 2, "some")
-    assert s.fixes == 5 and s.pages_with_fixes == 3 and s.blockers == 0
+    c = s.counts
+    assert c.fixes == 5 and c.pages == 3 and c.blockers == 0
     assert s.template_fixes == 1  # the navigation link on two pages
-    assert s.fixes_by_severity == {"critical": 2, "serious": 2, "moderate": 1, "minor": 0}
-    assert s.elements == 2 + 1 + 2 + 1 + 1 and (s.to_review, s.review_elements) == (1, 1)
+    assert c.by_severity == {"critical": 2, "serious": 2, "moderate": 1, "minor": 0}
+    assert c.elements == 2 + 1 + 2 + 1 + 1 and (c.to_check, c.to_check_elements, c.to_check_pages) == (1, 1, 1)
 
 
 def test_persona_views(sample, lookup):
@@ -282,7 +285,7 @@ def test_browser_audit_mode(browsers, expected):
 def test_empty_and_partial_runs():
     report = build_report(make_run(status="interrupted", finished_at=None), [], [])
     assert report.fixes == [] and report.pages == [] and report.summary.pages_crawled == 0 and report.run.partial
-    assert report.summary.fixes_by_severity == {"critical": 0, "serious": 0, "moderate": 0, "minor": 0}
+    assert report.summary.counts.by_severity == {"critical": 0, "serious": 0, "moderate": 0, "minor": 0}
     bare = make_run(id=1, start_url="", started_at=None, finished_at=None, status="running", settings={}, versions={},
                     stats={})
     report = build_report(bare, [], [])
@@ -305,7 +308,8 @@ def test_output_does_not_depend_on_input_order(sample, lookup):
 def test_order_fixes_is_the_one_ordering_rule(sample, lookup):
     report = build_report(*sample, lookup=lookup)
     assert report.fixes == order_fixes(reversed(report.fixes))
-    assert [f.rank for f in report.fixes] == list(range(1, len(report.fixes) + 1))
+    assert [f.rank for f in report.failing] == list(range(1, len(report.failing) + 1))
+    assert report.fixes == report.failing + report.to_check and [f.rank for f in report.to_check] == [0]
     priorities = [f.score.priority for f in report.ranked]
     assert priorities == sorted(priorities, reverse=True)
 

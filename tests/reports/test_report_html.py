@@ -226,13 +226,14 @@ def test_browser_audits_are_reported_when_they_ran(sample_html):
 def test_fix_sections_reasons_and_links(sample_html):
     soup = BeautifulSoup(sample_html, "lxml")
     fixes = soup.select("#fixes section.fix")
-    assert len(fixes) == 6 and soup.select("#fix-first section.fix") == []
+    assert len(fixes) == 5 and soup.select("#fix-first section.fix") == []
     first = fixes[0]
     assert first.h3.get_text().strip() == "1. Images have no text alternative: page /"
     text = " ".join(first.get_text().split())
     assert "Blocks understanding images for screen-reader users on the home page" in text  # the reason
     assert "Blind and screen-reader users, blocked: The image is skipped" in text  # who is hurt, and how
-    assert "Critical" in text and "Score 100 of 100" in text
+    assert "Critical" in text
+    assert re.search(r"Impact score \d[\d.]* \(blocked-visit equivalents per 1,000 visits\)", text)
     assert "Confidence 100%: confirmed in the rendered page by axe-core" in text  # one element seen by axe too
     assert "Up to 30 in every 10,000 visits meet it" in text
     assert first.find("a", href=re.compile("non-text-content")) is not None
@@ -241,9 +242,11 @@ def test_fix_sections_reasons_and_links(sample_html):
     row = first.select_one("table tbody tr")
     page_row = soup.find(id=row.a["href"][1:])
     assert page_row.name == "tr" and page_row.find("a", href="#" + row["id"]) is not None
-    # the review is a fix marked as such; errors are separate
-    review = next(f for f in fixes if "Needs review" in f.get_text())
-    assert "To confirm by a person" in review.get_text()
+    # the review is a thing to check by a person, after the ranked fixes, with no rank and no score; errors apart
+    [review] = soup.select("#to-check section.fix")
+    assert review.h3.get_text().strip() == "Text has too little contrast: page /a"
+    assert "To check by a person: " in review.get_text() and "Impact score" not in review.get_text()
+    assert "Not scored: a person has to confirm it first" in review.get_text()
     assert "boom" in soup.find(id="could-not-check").get_text()
 
 

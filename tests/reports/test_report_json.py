@@ -23,7 +23,7 @@ def test_top_level_schema_and_key_order(sample, lookup):
         "schema", "schema_version", "run", "model", "summary", "trend", "fixes", "personas", "could_not_check",
         "pages", "coverage", "bandwidth", "gate",
     ]  # fmt: skip
-    assert d["schema"] == "empathy-audit/report" and d["schema_version"] == "2.1"
+    assert d["schema"] == "empathy-audit/report" and d["schema_version"] == "3.0"
     assert d["trend"] is None and d["bandwidth"] is None
 
 
@@ -43,13 +43,15 @@ def test_run_model_and_summary_fields(sample, lookup):
         "browser_audits": "some",
         "browser_pages_inferred": 0,
         "browser_templates": 0,
-        "pages_with_fixes": 3,
         "fixes": 5,
+        "fixes_by_severity": {"critical": 2, "serious": 2, "moderate": 1, "minor": 0},
         "blockers": 0,
         "template_fixes": 1,
-        "fixes_by_severity": {"critical": 2, "serious": 2, "moderate": 1, "minor": 0},
         "elements": 7,
-        "to_review": {"fixes": 1, "elements": 1},
+        "pages_with_fixes": 3,
+        "to_check": {"fixes": 1, "elements": 1, "pages": 1},
+        "sentence": "5 fixes to make (2 critical, 2 serious, 1 moderate, 0 minor), 7 elements on 3 pages; "
+                    "1 thing to check by a person",
         "could_not_check": 1,
     }
 
@@ -65,7 +67,8 @@ def test_fixes_with_scores_reasons_fingerprints_pages_and_elements(sample, looku
     ]  # fmt: skip
     assert fix["fingerprint"].startswith("link-name:") and fix["fingerprint_basis"]["selector"] == "nav > a"
     assert fix["component"] == {"kind": "navigation", "name": "navigation", "template": True}
-    assert list(fix["score"]) == ["priority", "bve", "affected", "visit_share", "effort", "confidence", "bar"]
+    assert list(fix["score"]) == ["impact", "priority", "bve", "affected", "visit_share", "effort", "confidence",
+                                  "bar"]
     assert fix["score"]["effort"] == 1 and 0 < fix["score"]["bar"] <= 100
     assert fix["reason"].startswith("Seriously hinders choosing links for screen-reader users")
     assert fix["personas"][0] == {"id": "screen-reader", "label": "Blind and screen-reader users", "role": "P",
@@ -77,8 +80,10 @@ def test_fixes_with_scores_reasons_fingerprints_pages_and_elements(sample, looku
     assert page["confidence_basis"] == "static" and page["confidence"] == 0.5
     element = page["elements"][0]
     assert list(element) == ["selector", "snippet", "message", "severity", "outcome", "sources", "screenshot", "data"]
-    assert [f["rank"] for f in d["fixes"]] == list(range(1, 7))
-    assert [f["check_id"] for f in d["fixes"] if f["outcome"] == "needs-review"] == ["color-contrast"]
+    assert [f["rank"] for f in d["fixes"]] == [1, 2, 3, 4, 5, None]  # the thing to check is not ranked, and last
+    [check] = [f for f in d["fixes"] if f["outcome"] == "needs-review"]
+    assert check["check_id"] == "color-contrast" and check["lane"] == "to-check" and check["score"] is None
+    assert check["pages"][0]["bve"] is None and all(h["bve"] is None for h in check["personas"])
     assert d["could_not_check"][0]["check_id"] == "link-name"
     assert d["personas"][0]["id"] == "screen-reader" and fix["fingerprint"] in d["personas"][0]["fixes"]
 
@@ -88,7 +93,7 @@ def test_pages_and_coverage(sample, lookup):
     home = d["pages"][0]
     assert home["url"].endswith("/") and home["depth"] == 0 and home["audited"] is True
     assert [(x["rank"], x["severity"], x["elements"]) for x in home["fixes"]] == [
-        (1, "critical", 2), (3, "serious", 1)]
+        (1, "critical", 2), (2, "serious", 1)]
     assert home["visit_share"] > 0 and home["in_traffic"] is False and home["journey"] is None
     assert d["pages"][3]["visits"] == 0  # the PDF is not a visited page in the model
     assert d["coverage"] == {
@@ -155,4 +160,4 @@ def test_every_field_is_documented(sample, lookup):
     assert missing == []
     for key in d["model"]["constants"]:
         assert f"`{key}`" in doc, key
-    assert '`"2.1"`' in doc
+    assert '`"3.0"`' in doc
