@@ -281,7 +281,48 @@ def _own_version() -> str:
         return "0+unknown"
 
 
+def _out(text: str = "") -> None:
+    """A line on stdout. Once its reader has gone (`empathy-audit checks | head -1`), the rest is dropped quietly:
+    a closed pipe is not an error, and the command keeps its own exit code."""
+    global _stdout_gone
+    if _stdout_gone:
+        return
+    try:
+        print(text)
+    except BrokenPipeError:
+        _stdout_gone = True
+        _drop_stdout()
+
+
+_stdout_gone = False
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that nothing left in its buffer fails again when Python flushes it at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # argparse's --help into a closed pipe
+        _drop_stdout()
+        return EXIT_OK
+    finally:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _drop_stdout()
+        except (OSError, ValueError):
+            pass
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -364,7 +405,7 @@ def cmd_init(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             fh.write(config.starter(_config_keys(parser)))
     except OSError as exc:
         raise UserError(f"cannot write {path}: {exc.strerror or exc}.") from None
-    print(path)
+    _out(path)
     return EXIT_OK
 
 
@@ -375,7 +416,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     site = run.site_of(args.site)
     runs, where = run.history(args.db, site, args.limit)
     if args.json:
-        print(json.dumps(runs, indent=2))
+        _out(json.dumps(runs, indent=2))
         return EXIT_OK
     if not runs:
         print(f"No runs{' of ' + site if site else ''} in {where} yet.", file=sys.stderr)
@@ -387,7 +428,7 @@ def cmd_history(args: argparse.Namespace) -> int:
              "-" if r["score"] is None else f"{r['score']:.2f}", r["site"]) for r in runs]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
     for row in (header, *rows):
-        print("  ".join(c.ljust(w) if i in (1, 2, 10) else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+        _out("  ".join(c.ljust(w) if i in (1, 2, 10) else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
               .rstrip())
     return EXIT_OK
 
@@ -411,10 +452,10 @@ def _print_gate(gate: Any, reports: dict[str, str], quiet: bool) -> None:
     if gate.gone:
         n = len(gate.gone)
         path = gate.policy.baseline.path if gate.policy.baseline is not None else DEFAULT_BASELINE
-        print(mask(f"baseline: {n} entr{'ies are' if n != 1 else 'y is'} gone (fixed): 'empathy-audit baseline "
+        _out(mask(f"baseline: {n} entr{'ies are' if n != 1 else 'y is'} gone (fixed): 'empathy-audit baseline "
                    f"prune --file {path}' removes {'them' if n != 1 else 'it'}"))
         for e in gate.gone:
-            print(mask(f"baseline gone: {e.fingerprint} {e.heading}"))
+            _out(mask(f"baseline gone: {e.fingerprint} {e.heading}"))
 
 
 def _print_warnings(warnings: list[str]) -> None:
@@ -433,7 +474,7 @@ def _print_result(result: CrawlResult, quiet: bool) -> None:
             file=sys.stderr,
         )
     for path in result.reports.values():
-        print(path)
+        _out(path)
     _print_gate(result.gate, result.reports, quiet)
 
 
@@ -496,7 +537,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     result = run.report(args.run, _options(ReportOptions, args))
     _print_warnings(result.warnings)
     for path in result.reports.values():
-        print(path)
+        _out(path)
     _print_gate(result.gate, result.reports, quiet=False)
     return EXIT_GATE if result.gate.active and not result.gate.passed else EXIT_OK
 
@@ -512,9 +553,9 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     print(f"{result.path}: {n} accepted fix{'es' if n != 1 else ''} from run "
           f"{result.run_id}{status}; {len(change.added)} added, {len(change.removed)} removed.", file=sys.stderr)
     for fp in change.added:
-        print(f"added {fp}")
+        _out(f"added {fp}")
     for fp in change.removed:
-        print(f"removed {fp}")
+        _out(f"removed {fp}")
     return EXIT_OK
 
 
@@ -530,15 +571,15 @@ def cmd_checks(args: argparse.Namespace) -> int:
             chk = get(check_id)
             if chk is None:
                 raise UserError(f"there is no check {check_id!r}: 'empathy-audit checks' lists them.")
-            print(f"{chk.id}: {chk.title}")
-            print(f"  severity {chk.severity}; kind {chk.kind}; WCAG {', '.join(chk.wcag) or 'best practice'}; "
+            _out(f"{chk.id}: {chk.title}")
+            _out(f"  severity {chk.severity}; kind {chk.kind}; WCAG {', '.join(chk.wcag) or 'best practice'}; "
                   f"personas {', '.join(chk.personas)}")
-            print()
-            print(chk.doc)
-            print()
+            _out()
+            _out(chk.doc)
+            _out()
         return EXIT_OK
     for chk in select():
-        print(f"{chk.id:28} {chk.kind:8} {chk.severity:9} {','.join(chk.wcag) or 'best-practice':16} {chk.title}")
+        _out(f"{chk.id:28} {chk.kind:8} {chk.severity:9} {','.join(chk.wcag) or 'best-practice':16} {chk.title}")
     return EXIT_OK
 
 

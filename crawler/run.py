@@ -5,7 +5,9 @@ from __future__ import annotations
 import ctypes
 import gc
 import json
+import logging
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -21,6 +23,15 @@ from empathy_audit.crawler.auth import AuthError, AuthSession, StagingAccess
 from empathy_audit.crawler import inputs
 from empathy_audit.crawler.devserver import DEMO_SITE, SiteServer, serve
 from empathy_audit.crawler.inputs import InputError, UrlList
+from empathy_audit.crawler.options import (  # noqa: F401 - the CLI and tests read them from here
+    EXIT_GATE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CrawlOptions,
+    ReportOptions,
+    UserError,
+)
 from empathy_audit.crawler.secrets import install_log_masking
 from empathy_audit.crawler.signals import Stop
 from empathy_audit.crawler.spiders.site import SiteSpider
@@ -45,89 +56,11 @@ from empathy_audit.reports.traffic import load as load_traffic
 from empathy_audit.reports.writers import write_all
 from empathy_audit.reports.writers.markdown import ci_report_url
 
-EXIT_OK = 0
-EXIT_GATE = 1  # reserved for CI gates (--fail-on): the audit ran and found what the gate forbids
-EXIT_USAGE = 2  # bad arguments, or the site could not be crawled at all
-EXIT_INTERRUPTED = 130  # Ctrl-C: what was audited is kept and reported
-
 DEMO_PORT = 8765  # the demo site's usual address, so the history compares one demo run with the next
 DEFAULT_BASELINE = ".empathy-audit-baseline.json"
 DEFAULT_FORMATS = ("html", "json")  # always written: --format adds to them
 SCORE_STAT = "report/impact_score"  # in the run's stats: what `history` shows as the score
 BROWSER_PIPELINE = "empathy_audit.crawler.browser_pipeline.BrowserAuditPipeline"
-
-
-class UserError(Exception):
-    """A problem the user can fix; printed as one sentence, never as a traceback."""
-
-    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-# --- options: what the CLI fills in (defaults from crawler/settings.py) ----------------------------------------
-
-
-@dataclass
-class ReportOptions:
-    """Where the report of a run goes and what it gates on."""
-
-    db: str = defaults.AUDIT_DB
-    out: str = defaults.AUDIT_OUT_DIR
-    format: list[str] | None = None  # report formats besides html and json, which are always written
-    traffic: str | None = None  # CSV of url,visits
-    fail_on: str | None = None  # a Severity value
-    max_score: float | None = None
-    fail_on_budget: bool = False
-    baseline: str | None = None  # baseline file: gates apply only to fixes not in it
-    report_url: str | None = None
-
-
-@dataclass
-class CrawlOptions(ReportOptions):
-    """Everything a crawl is told; field names are the CLI's option names (--no-browser: no_browser)."""
-
-    urls: str | list[str] | None = None  # --urls FILE ("-": stdin), or the config file's list: exactly these pages
-    max_pages: int | None = None  # None: defaults.AUDIT_MAX_PAGES, or the number of --urls
-    max_depth: int = defaults.AUDIT_MAX_DEPTH
-    include: list[str] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=list)
-    ignore_robots: bool = False
-    no_sitemaps: bool = False
-    concurrency: int = defaults.CONCURRENT_REQUESTS_PER_DOMAIN
-    timeout: int = defaults.DOWNLOAD_TIMEOUT
-    max_time: int = defaults.CLOSESPIDER_TIMEOUT
-    user_agent: str | None = None
-    browsers: int | None = None  # None: crawler.settings.default_browsers()
-    no_browser: bool = False
-    browser_arg: list[str] = field(default_factory=list)
-    webdriver_url: str | None = None
-    chromium: str | None = None  # None: $EMPATHY_CHROMIUM, else the first found on PATH
-    chromedriver: str | None = None  # None: $EMPATHY_CHROMEDRIVER, else chromedriver on PATH
-    axe_script: str | None = None  # None: the axe-core bundled with axe-selenium-python
-    ignore_check: list[str] = field(default_factory=list)  # check ids and axe rule ids (also comma-separated)
-    exclude_selector: list[str] = field(default_factory=list)  # CSS selectors of elements not to audit
-    standard: str = defaults.AUDIT_STANDARD
-    best_practices: bool = False
-    no_screenshots: bool = False
-    no_keyboard: bool = False
-    no_render_checks: bool = False
-    try_forms: bool = False
-    sample: str | int | None = None  # None: defaults.AUDIT_SAMPLE, or "off" with --urls
-    no_media: bool = False
-    page_weight_budget: int = defaults.AUDIT_PAGE_WEIGHT_BUDGET
-    # staging access (crawler.auth.StagingAccess.from_args reads these names)
-    basic_auth: str | None = None
-    header: list[str] = field(default_factory=list)
-    cookie: list[str] = field(default_factory=list)
-    login_url: str | None = None
-    login_field: list[str] = field(default_factory=list)
-    login_form: str | None = None
-    login_hook: str | None = None
-    insecure: bool = False
-    config_secrets: set[str] = field(default_factory=set)  # values that came from ${VAR}: never written anywhere
-    quiet: bool = False
-    verbose: bool = False
 
 
 @dataclass
@@ -218,7 +151,7 @@ def scrapy_settings(opts: CrawlOptions, checked: inputs.Checked | None = None) -
     if opts.verbose:
         settings["LOG_LEVEL"] = "INFO"
     elif opts.quiet:
-        settings["LOG_LEVEL"] = "ERROR"  # -q: stderr carries errors, warnings of ours and the gate's lines only
+        settings["LOG_LEVEL"] = "ERROR"  # -q: stderr carries errors, our warnings and the gate's lines only
     return settings
 
 
@@ -261,6 +194,8 @@ def crawl(url: str | None, opts: CrawlOptions, on_start: Callable[[Started], Non
     traffic = _load_traffic(opts.traffic)
     policy = _gate_policy(opts)  # a bad baseline file stops here, before anything is crawled
     install_log_masking()
+    if opts.quiet and not opts.verbose:
+        _errors_only()
     overrides = scrapy_settings(opts, checked)
     session = _staging_session(opts, start_url)
     if session is not None:
@@ -326,6 +261,18 @@ def crawl(url: str | None, opts: CrawlOptions, on_start: Callable[[Started], Non
         return CrawlResult(run_id, run.status, n_pages, audited, seconds, written, problems, gate, warnings)
     finally:
         store.close()
+
+
+def _errors_only() -> None:
+    """-q: of the log (Scrapy's, Selenium's, the pipelines'), only errors reach stderr, as lines of ours; without a
+    handler, Python would print every warning record there."""
+    root = logging.getLogger()
+    if not any(getattr(h, "_empathy_quiet", False) for h in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setLevel(logging.ERROR)
+        handler.setFormatter(logging.Formatter("empathy-audit: %(message)s"))
+        handler._empathy_quiet = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
 
 
 def _run_until_stopped(process: CrawlerProcess, stop: Stop) -> None:
@@ -421,6 +368,10 @@ def _release_memory() -> None:
 
 def _open_store(db: str, must_exist: bool = True) -> Store:
     """The run history `db` names (a path or a database URL), opened once for the whole run."""
+    try:
+        db = inputs.history_db(db, defaults.AUDIT_DB)
+    except InputError as exc:
+        raise UserError(str(exc)) from None
     if must_exist and "://" not in db and not os.path.exists(db):
         raise UserError(f"there is no history database at {db}: run 'empathy-audit crawl URL' first.")
     try:
@@ -490,9 +441,11 @@ def _build_report(run: RunRecord, pages: list[PageRecord], findings: list[Findin
 
 
 def _write_reports(built: Report, out_dir: str, formats: list[str] | None) -> dict[str, str]:
+    """report.html and report.json always, plus the --format ones (so summary.md always has its report to link)."""
+    wanted = tuple(dict.fromkeys((*DEFAULT_FORMATS, *(formats or ()))))
     try:
         os.makedirs(out_dir, exist_ok=True)
-        return {k: os.path.abspath(v) for k, v in write_all(built, out_dir, tuple(formats or DEFAULT_FORMATS)).items()}
+        return {k: os.path.abspath(v) for k, v in write_all(built, out_dir, wanted).items()}
     except OSError as exc:
         raise UserError(f"cannot write the report to {out_dir}: {exc.strerror or exc}.") from None
 

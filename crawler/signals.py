@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-EXIT_INTERRUPTED = 130
+from empathy_audit.crawler.options import EXIT_INTERRUPTED
+
 FORCE_GRACE = 10.0  # seconds the second Ctrl-C leaves the run to mark itself interrupted before the process exits
 STOPPING_LINE = "empathy-audit: stopping after the pages in progress (press Ctrl-C again to quit at once)..."
 QUITTING_LINE = "empathy-audit: quitting now; what was stored so far is kept."

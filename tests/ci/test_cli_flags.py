@@ -206,3 +206,54 @@ def test_unknown_checks_and_bad_selectors_are_one_sentence(tmp_path):
     bad_env = run_cli("crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "h.db"),
                       env={"EMPATHY_CHROMEDRIVER": str(tmp_path / "gone")})
     assert bad_env.code == 2 and f"$EMPATHY_CHROMEDRIVER {tmp_path / 'gone'}: there is no such file" in bad_env.stderr
+
+
+# --- report formats, -q, --db "", a closed stdout ----------------------------------------------------------------
+
+
+def test_format_adds_to_html_and_json_and_quiet_prints_only_the_paths(tmp_path):
+    with serve(str(CRAWL_SITE)) as srv:
+        res, out = _static(tmp_path, srv.base_url + "/target.html", "--no-sitemaps", "--max-pages", "1", "-q",
+                           "--format", "sarif", "--format", "junit", "--format", "markdown")
+    assert res.code == 0, res.stderr
+    written = {Path(line).name for line in res.stdout.splitlines()}
+    assert written == {"report.html", "report.json", "report.sarif", "report.junit.xml", "summary.md"}
+    assert (out / "report.html").is_file() and "report.html" in (out / "summary.md").read_text(encoding="utf-8")
+    assert res.stderr == ""  # -q: no progress, no "Crawling ...", no Scrapy log line (such as "Disabled ...")
+
+
+def test_an_empty_db_is_one_sentence_for_every_command(tmp_path):
+    sentence = ("empathy-audit: --db is empty (an unset variable?): give a file path or a postgresql:// URL, or leave "
+                "--db out to use .empathy-audit/history.db.\n")
+    for args in (("crawl", "http://127.0.0.1:9/", "--no-browser"), ("report", "latest"), ("history",),
+                 ("baseline", "save", "--file", str(tmp_path / "b.json"))):
+        res = run_cli(*args, "--db", "", cwd=tmp_path)
+        assert (res.code, res.stderr, res.stdout) == (2, sentence, ""), args
+    assert list(tmp_path.iterdir()) == []  # no database, no report, no baseline file
+
+
+def _closed_stdout(*args: str) -> tuple[int, str]:
+    """Run the CLI with a stdout whose reader has already gone (as `| head -1` leaves it), returning (code, stderr)."""
+    proc = subprocess.Popen([sys.executable, "-m", "empathy_audit.crawler.cli", *args], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()
+    err = proc.stderr.read()
+    return proc.wait(timeout=120), err
+
+
+def test_a_closed_stdout_is_not_an_error(tmp_path):
+    from empathy_audit.crawler.store import open_store
+
+    db = str(tmp_path / "h.db")
+    store = open_store(db)
+    for _ in range(3):
+        store.finish_run(store.start_run("http://example.com", "http://example.com/", {}, {}), "finished")
+    store.close()
+    for args in (("checks",), ("checks", "explain", "image-alt"), ("history", "--db", db),
+                 ("history", "--db", db, "--json"), ("--help",)):
+        code, err = _closed_stdout(*args)
+        assert (code, err) == (0, ""), (args, err)
+    head = subprocess.run(f"'{sys.executable}' -m empathy_audit.crawler.cli checks | head -1; "
+                          "echo \"exit ${PIPESTATUS[0]}\"", shell=True, executable="/bin/bash", cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert head.stdout.splitlines()[-1] == "exit 0" and len(head.stdout.splitlines()) == 2 and head.stderr == ""

@@ -26,10 +26,10 @@ class _Stats:
         return self.values.get(key, default)
 
 
-def _crawler(**settings):
+def _crawler(stop=None, **settings):
     spider = SimpleNamespace(pages_scheduled=12)
-    return SimpleNamespace(settings=Settings({"AUDIT_PROGRESS": True, **settings}),
-                           stats=_Stats(**{"audit/pages_audited": 3}), spider=spider)
+    return SimpleNamespace(settings=Settings({"AUDIT_PROGRESS": True, "AUDIT_STOP": stop, **settings}),
+                           stats=_Stats(**{"audit/pages_audited": 3, "audit/pages_stored": 4}), spider=spider)
 
 
 def test_counts_and_both_display_modes():
@@ -44,9 +44,12 @@ def test_counts_and_both_display_modes():
     p.item_scraped(SimpleNamespace(status=404, error=None, browser=None))
     p.item_scraped(SimpleNamespace(status=200, error=None, browser={"audited": False}))
     p.item_scraped(SimpleNamespace(status=200, error=None, browser={"audited": True}))
-    assert p.counts() == {"found": 12, "crawled": 6, "audited": 3, "queued": 6, "errors": 3}
+    p.item_scraped(SimpleNamespace(status=200, error=None, browser={"audited": False, "inferred": True}))  # not one
+    assert p.counts() == {"found": 12, "crawled": 6, "audited": 3, "queued": 6, "auditing": 2, "stored": 4,
+                          "errors": 3}
     p.tick()
-    assert plain.getvalue().startswith("empathy-audit: progress: 12 found, 6 crawled, 3 audited, 6 queued, 3 errors (")
+    assert plain.getvalue().startswith("empathy-audit: progress: crawling: 12 found, 6 crawled, 3 audited, 6 queued, "
+                                       "2 being audited, 3 errors (")
     assert plain.getvalue().endswith(")\n")
     live = io.StringIO()
     p = Progress(crawler, stream=live, live=True)
@@ -54,6 +57,22 @@ def test_counts_and_both_display_modes():
     p.spider_closed(reason="finished")
     text = live.getvalue()
     assert text.startswith("\rCrawling: 12 found") and text.endswith("\n") and text.count("\r") == 2
+
+
+def test_phase_and_time_left_from_the_recent_rate():
+    stop = SimpleNamespace(requested=False)
+    crawler = _crawler(stop=stop, AUDIT_MAX_PAGES=100)
+    p = Progress(crawler, stream=io.StringIO(), live=False, interval=10)
+    counts = {"found": 60, "crawled": 60, "audited": 10, "queued": 0, "auditing": 50, "stored": 10, "errors": 0}
+    assert p.phase(counts) == "auditing"  # all fetched: the browser's queue is what is left
+    assert p.left(counts, 100.0) is None  # no rate yet
+    assert p.left({**counts, "stored": 12, "auditing": 48}, 104.0) is None  # watched for less than 5 s
+    assert p.left({**counts, "stored": 20, "auditing": 40}, 110.0) == 40  # 10 pages in 10 s: 40 s for 40
+    crawling = {**counts, "crawled": 30, "queued": 400, "auditing": 20, "stored": 30}
+    assert p.phase(crawling) == "crawling"
+    assert p.left(crawling, 120.0) == 70 / 1  # 20 pages in 20 s; queued is capped by --max-pages: 100 - 30
+    stop.requested = True
+    assert p.phase(crawling) == "stopping" and p.left(crawling, 130.0) == 20 / (30 - 10) * 30  # only those in audit
 
 
 def _slow_index(req):
@@ -76,6 +95,8 @@ def test_plain_lines_when_not_a_terminal_and_none_with_quiet(tmp_path):
     lines = [line for line in res.stderr.splitlines() if line.startswith("empathy-audit: progress: ")]
     assert len(lines) >= 2 and "\r" not in res.stderr
     assert all(" found, " in line and " queued, " in line for line in lines)
+    assert lines[0].startswith("empathy-audit: progress: crawling: ")
+    assert "Writing the report of 4 URLs..." in res.stderr
     assert quiet.code == 0 and "progress" not in quiet.stderr.lower() and "\r" not in quiet.stderr
 
 
