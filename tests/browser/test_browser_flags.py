@@ -145,3 +145,12 @@ def test_axe_runs_without_ignored_rules_and_outside_excluded_elements(flags_site
             rules = {r["id"] for r in plain_pool.audit(url, {"127.0.0.1"}).artifact.violations}
         assert {"color-contrast", "aria-required-parent"} <= rules
 
+
+
+def test_quiet_browser_crawl_prints_only_the_report_paths(tmp_path, flags_site):
+    """-q: none of Scrapy's, Selenium's or the browser pool's log lines, no progress, no "Auditing ..." line."""
+    res, report = _crawl(tmp_path, flags_site, "-q")
+    assert res.code == 0, res.stderr
+    assert res.stderr == ""
+    assert [Path(line).name for line in res.stdout.splitlines()] == ["report.html", "report.json"]
+    assert report["summary"]["browser_pages_audited"] == 1
