@@ -9,6 +9,10 @@
 - "images": <img> elements that look like images of text (banner-shaped with a sentence for alt, or named so).
 - "important": letter-spacing, word-spacing and line-height declared !important in the style attribute of an
   element with visible text of its own: the used value in px, the font size, whether the text wraps.
+- "frames": iframes / frames with a negative tabindex: shown, inert, and how many visible elements of their
+  document (same origin) are in its tab order.
+- "scrollers": boxes whose content scrolls (overflow auto / scroll) further than their padding, with content to
+  see, that neither are nor hold anything in the tab order and are not inert.
 - "spacing": the WCAG 1.4.12 text-spacing style injected (line-height 1.5, letter-spacing .12em, word-spacing
   .16em, paragraph spacing 2em, all !important): text newly clipped by its box (overflow hidden / clip) or newly
   spilling out of a fixed-height box. The style is removed before the script returns.

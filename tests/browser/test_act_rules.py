@@ -25,6 +25,7 @@ FIXTURES = family("browser").fixture_root
 REPLACED_BY: dict[str, tuple[str, ...]] = {
     "avoid-inline-spacing": ("important-letter-spacing", "important-word-spacing", "important-line-height"),
     "frame-focusable-content": ("frame-focusable-content",),
+    "scrollable-region-focusable": ("scrollable-region-focusable",),
 }
 CASES = [(rule, check) for rule, checks in REPLACED_BY.items() for check in checks]
 

@@ -11,12 +11,25 @@ from empathy_audit.audits.model import Outcome
 from bench.precision import run_browser
 
 
+# Barriers the corpus holds although it is meant to be correct, found by a check that implements a W3C ACT rule
+# (axe-core flags each of them too): (page, check, selector) -> why. Each must still be found, so an entry goes as
+# soon as the page is fixed.
+KNOWN_BARRIERS: dict[tuple[str, str, str], str] = {
+    ("28-styled-longform-article.html", "scrollable-region-focusable", "html > body > div > main > article > pre"):
+        "its code block scrolls sideways (overflow-x: auto, 184 px out of view) and is not in the tab order "
+        "(ACT 0ssw9k): the page needs tabindex=\"0\" on the <pre>",
+}
+
+
 def test_no_browser_check_fails_and_no_probe_errs_on_the_corpus():
     run = run_browser(probes=tuple(PROBES))
     assert run.pages >= 15
     assert run.errors == []
-    false_alarms = [(page, f.check_id, f.selector, f.message) for page, f in run.findings if f.outcome == Outcome.FAIL]
+    fails = [(page, f.check_id, f.selector, f.message) for page, f in run.findings if f.outcome == Outcome.FAIL]
+    false_alarms = [fail for fail in fails if fail[:3] not in KNOWN_BARRIERS]
     assert false_alarms == []
-    for _page, f in run.findings:
-        assert f.outcome == Outcome.REVIEW and f.message.endswith((".", ")"))
+    assert {fail[:3] for fail in fails} == set(KNOWN_BARRIERS)
+    for page, f in run.findings:
+        assert f.outcome == Outcome.REVIEW or (page, f.check_id, f.selector) in KNOWN_BARRIERS
+        assert f.message.endswith((".", ")"))
     assert max(max(v) for v in run.probe_seconds.values()) < 5.5  # no probe ran past its budget

@@ -3,6 +3,7 @@ var deadline = Date.now() + arguments[0] * 1000;
 var out = {generated: [], justified: [], runs: [], images: [], truncated: false};
 out.important = __eaImportantSpacing(deadline);  // render_important.js
 out.frames = __eaNegativeFrames();  // render_focus.js
+out.scrollers = __eaUnreachableScrollers(deadline);  // render_focus.js
 var PUA = /[\uE000-\uF8FF]|[\uDB80-\uDBFF][\uDC00-\uDFFF]/;
 var INTERACTIVE = 'a[href], button, input[type=button], input[type=submit], input[type=reset], summary, ' +
   '[role=button], [role=link], [role=menuitem], [role=tab], [role=checkbox], [role=switch], [role=option]';
