@@ -35,6 +35,7 @@ from empathy_audit.crawler.run import (
     UserError,
 )
 from empathy_audit.crawler.secrets import mask
+from empathy_audit.reports.counts import number, terminal_line
 from empathy_audit.reports.writers import FORMATS
 
 DEFAULT_DB = defaults.AUDIT_DB
@@ -421,14 +422,18 @@ def cmd_history(args: argparse.Namespace) -> int:
     if not runs:
         print(f"No runs{' of ' + site if site else ''} in {where} yet.", file=sys.stderr)
         return EXIT_OK
-    header = ("run", "date (UTC)", "status", "pages", "problems", "critical", "serious", "moderate", "minor",
-              "score", "site")
+    header = ("run", "date (UTC)", "status", "pages", "fixes", "critical", "serious", "moderate", "minor",
+              "to check", "score", "site")
+
+    def cell(value: Any) -> str:
+        return "-" if value is None else str(value)
+
     rows = [(str(r["id"]), (r["started_at"] or "")[:16].replace("T", " "), r["status"], str(r["pages"]),
-             str(r["problems"]), str(r["critical"]), str(r["serious"]), str(r["moderate"]), str(r["minor"]),
-             "-" if r["score"] is None else f"{r['score']:.2f}", r["site"]) for r in runs]
+             *(cell(r[k]) for k in ("fixes", "critical", "serious", "moderate", "minor", "to_check")),
+             "-" if r["score"] is None else number(r["score"]), r["site"]) for r in runs]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
     for row in (header, *rows):
-        _out("  ".join(c.ljust(w) if i in (1, 2, 10) else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+        _out("  ".join(c.ljust(w) if i in (1, 2, 11) else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
               .rstrip())
     return EXIT_OK
 
@@ -470,7 +475,7 @@ def _print_result(result: CrawlResult, quiet: bool) -> None:
         state = "" if result.status == "finished" else f" ({result.status}: partial results)"
         print(
             f"Run {result.run_id}{state}: {result.pages} URLs fetched, {result.audited} HTML pages audited in "
-            f"{result.seconds:.1f} s ({rate:.1f} pages/s); {result.problems} kinds of problem found.",
+            f"{result.seconds:.1f} s ({rate:.1f} pages/s); {terminal_line(result.counts) if result.counts else ''}",
             file=sys.stderr,
         )
     for path in result.reports.values():

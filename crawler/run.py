@@ -17,7 +17,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from empathy_audit.audits.model import Outcome, Severity
+from empathy_audit.audits.model import Severity
 from empathy_audit.crawler import settings as defaults
 from empathy_audit.crawler.auth import AuthError, AuthSession, StagingAccess
 from empathy_audit.crawler import inputs
@@ -49,7 +49,8 @@ from empathy_audit.reports import baseline as bl
 from empathy_audit.reports import gates
 from empathy_audit.reports.aggregate import build_report, http_url
 from empathy_audit.reports.bandwidth import build_bandwidth
-from empathy_audit.reports.history import previous_run
+from empathy_audit.reports import counts as cn
+from empathy_audit.reports.history import history_rows, previous_run, record_counts
 from empathy_audit.reports.model import Report
 from empathy_audit.reports.traffic import Traffic, TrafficError
 from empathy_audit.reports.traffic import load as load_traffic
@@ -71,7 +72,7 @@ class CrawlResult:
     audited: int
     seconds: float
     reports: dict[str, str]
-    problems: int = 0
+    counts: cn.Counts | None = None  # what every report counts (fixes to make by severity, things to check)
     gate: gates.GateResult | None = None
     warnings: list[str] = field(default_factory=list)  # printed before the result: the run itself went on
 
@@ -253,12 +254,12 @@ def crawl(url: str | None, opts: CrawlOptions, on_start: Callable[[Started], Non
             on_report(len(pages))
         n_pages = len(pages)
         audited = sum(1 for p in pages if _is_audited(p))
-        problems = len({f.check_id for f in findings if f.outcome == Outcome.FAIL})
         built = _build_report(run, pages, findings, store=store, traffic=traffic)
         del pages, findings  # the report holds what it needs: the raw rows go before the reports are written
         _release_memory()
         gate, written, warnings = _gate_and_write(built, policy, opts, store, run_id)
-        return CrawlResult(run_id, run.status, n_pages, audited, seconds, written, problems, gate, warnings)
+        return CrawlResult(run_id, run.status, n_pages, audited, seconds, written, built.summary.counts, gate,
+                           warnings)
     finally:
         store.close()
 
@@ -456,7 +457,7 @@ def _gate_and_write(built: Report, policy: gates.Policy, opts: ReportOptions, st
     gate = gates.evaluate(built, policy, opts.report_url or ci_report_url())
     gates.attach(built, gate)
     written = _write_reports(built, opts.out, opts.format)
-    return gate, written, _record_score(store, run_id, gate)
+    return gate, written, _record_score(store, run_id, gate, built)
 
 
 # --- gates ----------------------------------------------------------------------------------------------------
@@ -476,10 +477,12 @@ def _gate_policy(opts: ReportOptions) -> gates.Policy:
                         fail_on_budget=bool(opts.fail_on_budget), baseline=base)
 
 
-def _record_score(store: Store, run_id: int, gate: gates.GateResult) -> list[str]:
-    """Keep the run's impact score in its stats, so `history` lists it without rebuilding every report."""
+def _record_score(store: Store, run_id: int, gate: gates.GateResult, built: Report) -> list[str]:
+    """Keep the run's impact score and its report's counts in its stats, so `history` lists them as the reports
+    count them, without rebuilding every report."""
     try:
         store.set_run_stat(run_id, SCORE_STAT, round(gate.score, 6))
+        record_counts(store, run_id, built)
     except Exception as exc:  # noqa: BLE001 - the history column is a convenience: never fail a run for it
         return [f"empathy-audit: could not record the impact score of run {run_id}: {exc}"]
     return []
@@ -502,7 +505,7 @@ def history(db: str, site: str | None, limit: int) -> tuple[list[dict[str, Any]]
     """(the newest runs' summaries with their recorded impact score, the database's name)."""
     store = _open_store(db)
     try:
-        runs = store.run_summaries(site=site, limit=limit)
+        runs = history_rows(store, site, limit)
         for r in runs:  # the impact score is recorded in the run's stats when its report is written
             score = r.pop("stats").get(SCORE_STAT)
             r["score"] = score if isinstance(score, (int, float)) and not isinstance(score, bool) else None

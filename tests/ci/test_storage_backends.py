@@ -189,14 +189,14 @@ def test_history_command_on_sqlite(tmp_path, capsys):
     store.close()
     assert main(["history", "--db", db]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].split() == ["run", "date", "(UTC)", "status", "pages", "problems", "critical", "serious",
-                              "moderate", "minor", "score", "site"]
-    assert out[1].split()[-2] == "-"  # no report was written for these runs: no impact score recorded
-    assert out[1].split()[-1] == "https://other.example" and out[1].split()[3:10] == ["finished", "2", "3", "2", "1",
-                                                                                      "1", "0"]
+    assert out[0].split() == ["run", "date", "(UTC)", "status", "pages", "fixes", "critical", "serious",
+                              "moderate", "minor", "to", "check", "score", "site"]
+    # No report was written for these runs: nothing counted as the reports count, no impact score recorded.
+    assert out[1].split()[-1] == "https://other.example"
+    assert out[1].split()[3:12] == ["finished", "2", "-", "-", "-", "-", "-", "-", "-"]
     assert main(["history", "--db", db, "--site", "https://s.example/", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert [r["site"] for r in rows] == ["https://s.example"] and rows[0]["problems"] == 3
+    assert [r["site"] for r in rows] == ["https://s.example"] and rows[0]["fixes"] is None
     assert main(["history", "--db", str(tmp_path / "none.db")]) == 2
     assert "there is no history database" in capsys.readouterr().err
 
