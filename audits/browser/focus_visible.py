@@ -20,6 +20,7 @@ MAX_REVIEW = 10
     severity=Severity.SERIOUS,
     wcag=("2.4.7",),
     personas=(Persona.KEYBOARD, Persona.LOW_VISION),
+    act=("oj04fd",),
     how_to_fix="Do not remove the focus outline (outline: none / 0) without a replacement; style :focus-visible with "
     "an outline, border or box-shadow that contrasts with its surroundings.",
 )
@@ -29,12 +30,14 @@ def focus_visible(page: RenderedPage) -> Iterator[Finding]:
     opacity, filter, font weight, its ::before and ::after, its parent and grandparent (:focus-within), its label,
     next sibling and first child. Something changed: passes (the browser's default focus ring, outline: auto,
     counts). Nothing changed: the element is focused again and a screenshot of it and its label is compared with one
-    taken without focus. Identical pixels: fails. Different pixels: passes. Not compared (time budget, no DevTools):
-    needs review. Elements of the same kind and class as a compared one share its result.
+    taken without focus, and when those are identical, a screenshot of the whole viewport too (the indicator may
+    be drawn anywhere on screen). Identical pixels: fails. Different pixels: passes. Not compared (time budget, no
+    DevTools): needs review. Elements of the same kind and class as a compared one share its result.
     Text fields with identical pixels are only "needs review", as their blinking caret may be the only indicator.
     Who it affects: sighted keyboard users cannot tell where they are on the page.
     How to fix: keep the default outline, or give :focus-visible a clear outline, border or box-shadow.
-    References: WCAG 2.4.7 Focus Visible (failure F78; technique C45).
+    References: WCAG 2.4.7 Focus Visible (failure F78; technique C45); W3C ACT rule oj04fd (Element in sequential
+    focus order has visible focus).
     Limits: a change too small to notice (a slightly different colour) passes; 2.4.13 Focus Appearance is not
     measured.
     """

@@ -372,6 +372,12 @@ KB.shotRect = function (i) {
   if (x2 - x1 < 2 || y2 - y1 < 2 || x2 - x1 > 900 || y2 - y1 > 500) return null;
   return {x: x1, y: y1, w: x2 - x1, h: y2 - y1, sx: window.scrollX, sy: window.scrollY};
 };
+KB.viewRect = function () {
+  // The whole viewport, in the shape of shotRect.
+  var w = document.documentElement.clientWidth || window.innerWidth;
+  var h = document.documentElement.clientHeight || window.innerHeight;
+  return w >= 2 && h >= 2 ? {x: 0, y: 0, w: w, h: h, sx: window.scrollX, sy: window.scrollY} : null;
+};
 KB.ancestors = function (i) {
   // Styles of the ancestors above the grandparent (a card's :focus-within outline), to compare focused / not.
   var el = KB.seen[i], out = [];
