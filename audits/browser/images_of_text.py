@@ -1,4 +1,4 @@
-"""images-of-text: images that look like pictures of text are left to a reviewer."""
+"""images-of-text: SVG images that write words fail; images that look like pictures of text are left to a reviewer."""
 
 from __future__ import annotations
 
@@ -19,52 +19,118 @@ _TEXTY_NAME = re.compile(
 )
 _LOGO = re.compile(r"logo|brand|emblem|signature|wordmark", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+MAX_REVIEW = 10  # prompts per page: a page of product photos must not bury the report's review lane
 
 
 @check(
     id="images-of-text",
     title="Text is text, not a picture of text",
-    failure_title="Images may show text that should be real text",
+    failure_title="Images show text that should be real text",
     severity=Severity.MODERATE,
     wcag=("1.4.5",),
     personas=(Persona.LOW_VISION, Persona.COGNITIVE),
+    act=("0va7u6",),
     how_to_fix="Write the words as HTML text styled with CSS (web fonts, colours, backgrounds) and keep images "
-               "for photos and graphics.",
+               "for photos and graphics; an SVG with text can be put inline (<svg> in the page), where its text "
+               "is text.",
 )
 def images_of_text(page: RenderedPage) -> Iterator[Finding]:
-    """What it checks: no OCR is done, so this only points a reviewer at likely images of text, never fails:
-    a rendered, loaded <img> whose file name says it holds text ("headline", "slogan", "quote", "text",
-    "cta"...) and whose alt text is words, or a wide banner (400 px or more, four or more times wider than high)
-    whose alt text is a phrase of four words or more, as a text banner's alt repeats its words. Logos and brand
-    names (logotypes are exempt), images with empty alt, images hidden from assistive technology and images that
-    did not load are not reported.
+    """What it checks: pictures that show words, which visitors cannot re-font, re-space, recolour or enlarge
+    sharply as they can real text.
+    - FAIL: an <img> or image button whose source is SVG markup (a data: URI, or an .svg file the page loads)
+    that writes words with <text> elements and draws at most one other shape (a background or frame): the words
+    are the picture. An SVG shown as an image is a picture: the reader's text size, fonts, spacing and colours
+    do not reach its text.
+    - Needs review: the same with more shapes drawn (the words may label a chart or an icon, which is allowed);
+    a rendered, loaded <img> whose file name says it holds text ("headline", "slogan", "quote", "text", "cta"...)
+    and whose alt text is words, or a wide banner (400 px or more, four or more times wider than high) whose alt
+    text is a phrase of four words or more, as a text banner's alt repeats its words; an image button (<input
+    type="image">, not SVG) at least one and a half times wider than high whose alt text is words, as such
+    buttons usually show their label as a picture. No OCR is done, so raster images are never failed.
+    Not reported: logos and brand names (logotypes are exempt: "logo" or "brand" in the alt text, file name, ids
+    or classes, or an image that links to the home page), images with empty alt (but for SVG text), images hidden
+    from assistive technology and images that did not load.
     Who it affects: low-vision visitors (text in an image blurs when zoomed and cannot be re-spaced, recoloured
     or re-fonted) and visitors with reading disabilities who use their own fonts and colours; the text is not
     translated or found by search either.
     How to fix: write the words as HTML text styled with CSS (web fonts, colours, backgrounds) and keep images
-    for photos and graphics.
-    References: WCAG 1.4.5 Images of Text.
+    for photos and graphics; an SVG with text can be put inline (<svg> in the page), where its text is text.
+    References: WCAG 1.4.5 Images of Text; W3C ACT rule 0va7u6 (HTML images contain no text).
     """
+    svg = set()
+    reviews = 0
+    for item in items(page, "svgtext", "svg"):
+        if item.get("logo") or item.get("home"):
+            continue  # a logotype
+        text = " ".join(str(item.get("text") or "").split())
+        if not _WORD.search(text):
+            continue  # letters alone ("A", "x2") or numbers express nothing in a human language
+        svg.add(item["selector"])
+        what = "image button" if item.get("kind") == "button" else "image"
+        if int(item.get("shapes") or 0) <= 1:
+            yield finding(
+                page, item,
+                f"This {what} is an SVG picture of the words {quote(text)}: shown as an image, its words do not "
+                "follow the text size, font, spacing or colours visitors set to read. Write the words as HTML text "
+                "(or put the SVG inline in the page).",
+                text=text, src=str(item.get("src") or "")[:200],
+            )
+        elif reviews < MAX_REVIEW:
+            reviews += 1
+            yield finding(
+                page, item,
+                f"This {what} is an SVG picture that writes {quote(text)} among {item.get('shapes')} other shapes. "
+                "If the words are its main content (not the labels of a chart or icon), visitors cannot re-font or "
+                "re-space them: write them as HTML text.",
+                outcome=Outcome.REVIEW, text=text, shapes=item.get("shapes"), src=str(item.get("src") or "")[:200],
+            )
     for item in items(page, "images"):
-        if not item.get("loaded"):
-            continue  # a broken image shows its alt text as text: nothing to say
-        alt = " ".join(str(item.get("alt") or "").split())
-        words = _WORD.findall(alt)
-        if not words or _LOGO.search(alt):
+        if item["selector"] in svg or reviews >= MAX_REVIEW:
             continue
-        src = str(item.get("src") or "")
-        name = unquote(urlsplit(src).path.rsplit("/", 1)[-1]) if not src.startswith("data:") else ""
-        if _LOGO.search(name):
-            continue
-        width, height = int(item.get("width") or 0), int(item.get("height") or 0)
-        named = bool(name and _TEXTY_NAME.search(name.rsplit(".", 1)[0]))
-        banner = width >= 400 and height > 0 and width >= 4 * height and len(words) >= 4
-        if not (named or banner):
-            continue
-        why = f"its file name ({name})" if named else f"its banner shape ({width} × {height} px)"
-        yield finding(
-            page, item,
-            f"This image may be a picture of the text {quote(alt)} ({why} suggests so). If it is, visitors who "
-            "zoom or change fonts and colours cannot read it well: use real text styled with CSS.",
-            outcome=Outcome.REVIEW, alt=alt, src=src[:200], width=width, height=height,
-        )
+        found = _image_button(page, item) if item.get("kind") == "button" else _raster(page, item)
+        if found is not None:
+            reviews += 1
+            yield found
+
+
+def _image_button(page: RenderedPage, item: dict) -> Finding | None:
+    alt = " ".join(str(item.get("alt") or "").split())
+    src = str(item.get("src") or "")
+    width, height = int(item.get("width") or 0), int(item.get("height") or 0)
+    if not _WORD.search(alt) or _LOGO.search(alt) or _is_svg(src) or width < 32 or width < 1.5 * height:
+        return None
+    return finding(
+        page, item,
+        f"This image button may show its label {quote(alt)} as a picture ({width} × {height} px). If it does, "
+        "visitors who zoom or change fonts and colours cannot read it well: use a <button> with real text.",
+        outcome=Outcome.REVIEW, alt=alt, src=src[:200], width=width, height=height,
+    )
+
+
+def _raster(page: RenderedPage, item: dict) -> Finding | None:
+    if not item.get("loaded"):
+        return None  # a broken image shows its alt text as text: nothing to say
+    alt = " ".join(str(item.get("alt") or "").split())
+    words = _WORD.findall(alt)
+    if not words or _LOGO.search(alt):
+        return None
+    src = str(item.get("src") or "")
+    name = unquote(urlsplit(src).path.rsplit("/", 1)[-1]) if not src.startswith("data:") else ""
+    if _LOGO.search(name):
+        return None
+    width, height = int(item.get("width") or 0), int(item.get("height") or 0)
+    named = bool(name and _TEXTY_NAME.search(name.rsplit(".", 1)[0]))
+    banner = width >= 400 and height > 0 and width >= 4 * height and len(words) >= 4
+    if not (named or banner):
+        return None
+    why = f"its file name ({name})" if named else f"its banner shape ({width} × {height} px)"
+    return finding(
+        page, item,
+        f"This image may be a picture of the text {quote(alt)} ({why} suggests so). If it is, visitors who "
+        "zoom or change fonts and colours cannot read it well: use real text styled with CSS.",
+        outcome=Outcome.REVIEW, alt=alt, src=src[:200], width=width, height=height,
+    )
+
+
+def _is_svg(src: str) -> bool:
+    return src.lower().startswith("data:image/svg+xml") or urlsplit(src).path.lower().endswith((".svg", ".svgz"))

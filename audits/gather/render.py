@@ -17,6 +17,9 @@
   .16em, paragraph spacing 2em, all !important): text newly clipped by its box (overflow hidden / clip) or newly
   spilling out of a fixed-height box. The style is removed before the script returns.
 - "text200": every text element's computed font size doubled (inline !important), same measures; restored.
+- "svgtext": <img> and image buttons whose source is SVG markup (a data: URI, or an .svg file fetched again from
+  the cache within the budget) that writes words with <text>: the words, how many other shapes it draws, and what
+  says it is a logo.
 - "reflow": the viewport emulated at 320 x 256 CSS px (DevTools Emulation.setDeviceMetricsOverride, else the
   window resized): whether the page scrolls sideways and the elements responsible, outside the content that may
   need two dimensions (data tables, code, maps, media, own scrollers). Restored (clearDeviceMetricsOverride).
@@ -39,10 +42,12 @@ log = logging.getLogger(__name__)
 REFLOW_WIDTH = 320  # CSS px: 1280 px at 400% zoom (WCAG 1.4.10)
 REFLOW_HEIGHT = 256
 
-# The in-page scripts (audits/gather/js/render_*.js): 1. read, 2 and 3. measure text spacing / 200% text, 4. reflow.
+# The in-page scripts (audits/gather/js/render_*.js): 1. read, 2 and 3. measure text spacing / 200% text, 4. reflow,
+# 5. SVG images that write text.
 _READ_JS = script("render_read")
 _MEASURE_JS = script("render_measure")
 _REFLOW_JS = script("render_reflow")
+_SVGTEXT_JS = script("render_svgtext")
 _FRAME_JS = script("next_frame")
 
 
@@ -130,5 +135,7 @@ def gather(driver: Any, budget: float = 3.0) -> dict[str, Any]:
           lambda rem: driver.execute_script(_MEASURE_JS, "spacing", min(rem, 0.15 * budget)))
     _step(out, "text200", started, budget,
           lambda rem: driver.execute_script(_MEASURE_JS, "text200", min(rem, 0.15 * budget)))
+    _step(out, "svgtext", started, budget, lambda rem: _async_within(
+        driver, _SVGTEXT_JS, min(rem, 0.1 * budget), timeout=max(1.0, min(rem, 0.1 * budget) + 0.5)))
     out["budget"] = budget
     return out

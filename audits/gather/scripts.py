@@ -21,6 +21,7 @@ SCRIPTS: dict[str, tuple[str, ...]] = {
     "render_read": ("css_path", "render_common", "render_important", "focus_common", "render_focus", "render_read"),
     "render_measure": ("css_path", "render_common", "render_measure"),
     "render_reflow": ("css_path", "render_common", "render_reflow"),
+    "render_svgtext": ("css_path", "render_common", "render_svgtext"),
     "next_frame": ("next_frame",),
     # audits.gather.forms
     "forms_list": ("css_path", "forms_common", "forms_list"),

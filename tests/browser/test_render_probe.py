@@ -42,14 +42,14 @@ def driver(pool) -> Iterator[Any]:
 
 
 @pytest.mark.parametrize("page", ["text-spacing/fail.html", "reflow/fail.html", "text-resize/fail.html",
-                                  "important-line-height/fail.html"])
+                                  "images-of-text/fail.html", "important-line-height/fail.html"])
 def test_probe_restores_the_page(driver, fixtures_url, page):
     driver.get(f"{fixtures_url}/{page}")
     before = driver.execute_script(_STATE_JS)
     data = render.gather(driver, budget=3.0)
     after = driver.execute_script(_STATE_JS)
     assert after == before
-    for step in ("spacing", "text200", "reflow"):
+    for step in ("spacing", "text200", "reflow", "svgtext"):
         assert "error" not in data[step], data[step]
     assert data["spacing"]["restored"] is True
     json.dumps(data)  # JSON-safe

@@ -196,4 +196,13 @@ for (var k = 0; k < imgs.length && k < 400; k++) {
     in_figure: !!img.closest('figure')}));
   if (out.images.length >= 4 * MAX_ITEMS) { out.truncated = true; break; }
 }
+// Image buttons (<input type=image>): a picture as a button, often of its words.
+var buttons = document.querySelectorAll('input[type=image]');
+for (var b = 0; b < buttons.length && b < 50; b++) {
+  var ib = buttons[b];
+  if (!__eaVisible(ib) || __eaUnseen(ib) || __eaHiddenAT(ib)) continue;
+  var br = ib.getBoundingClientRect();
+  out.images.push(__eaItem(ib, {kind: 'button', alt: ib.getAttribute('alt'), src: (ib.src || '').slice(0, 300),
+    width: Math.round(br.width), height: Math.round(br.height)}));
+}
 return out;
