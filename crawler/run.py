@@ -244,7 +244,7 @@ def crawl(url: str | None, opts: CrawlOptions, on_start: Callable[[Started], Non
             store.finish_run(run_id, "failed")
             raise UserError(session.login_error)
         run, pages, findings = store.load_run(run_id)
-        if run.status == "interrupted" and not pages:
+        if (run.status == "interrupted" or stop.requested) and not pages:
             raise UserError(f"interrupted before any page was audited (run {run_id}).", code=EXIT_INTERRUPTED)
         if checked.urls is not None:
             _raise_for_list(checked.urls, pages, store, run_id)

@@ -157,3 +157,16 @@ def test_second_ctrl_c_quits_at_once_and_keeps_what_was_stored(tmp_path):
     assert "quitting now" in err and "Traceback" not in err
     assert f"'empathy-audit report 1' writes its report" in err
     assert children and not [pid for pid in children if _alive(pid)]  # chromedriver and Chromium are gone
+
+
+def test_ctrl_c_before_the_first_page_is_an_interruption_not_an_error(tmp_path):
+    with serve(None, routes={"*": lambda req: _page(req, 2.0)}) as srv:
+        proc = _start(tmp_path, srv.base_url + "/p/0", "--no-browser", "--no-media")
+        first = proc.stderr.readline()
+        assert first.startswith("Crawling "), first
+        time.sleep(0.5)  # the start page is on its way
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert err.endswith("empathy-audit: interrupted before any page was audited (run 1).\n"), err
+    assert "was not crawled" not in err and "Traceback" not in err
