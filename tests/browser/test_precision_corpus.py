@@ -14,11 +14,7 @@ from bench.precision import run_browser
 # Barriers the corpus holds although it is meant to be correct, found by a check that implements a W3C ACT rule
 # (axe-core flags each of them too): (page, check, selector) -> why. Each must still be found, so an entry goes as
 # soon as the page is fixed.
-KNOWN_BARRIERS: dict[tuple[str, str, str], str] = {
-    ("28-styled-longform-article.html", "scrollable-region-focusable", "html > body > div > main > article > pre"):
-        "its code block scrolls sideways (overflow-x: auto, 184 px out of view) and is not in the tab order "
-        "(ACT 0ssw9k): the page needs tabindex=\"0\" on the <pre>",
-}
+KNOWN_BARRIERS: dict[tuple[str, str, str], str] = {}  # (page, check, selector) -> why: real barriers on a corpus page
 
 
 def test_no_browser_check_fails_and_no_probe_errs_on_the_corpus():
