@@ -227,9 +227,10 @@ def crawl(url: str | None, opts: CrawlOptions, on_start: Callable[[Started], Non
                              listed.source if listed else None))
         started = time.monotonic()
         settings.set("LOG_INSTALL_ROOT_HANDLER", bool(opts.verbose), priority="cmdline")
-        process = CrawlerProcess(settings)
-        process.crawl(SiteSpider, url=start_url, urls=list(checked.urls.urls) if checked.urls else None)
-        _run_until_stopped(process, stop)
+        with stop.installed():  # from here on a Ctrl-C is ours, even while Scrapy sets the crawl up
+            process = CrawlerProcess(settings)
+            process.crawl(SiteSpider, url=start_url, urls=list(checked.urls.urls) if checked.urls else None)
+            _run_until_stopped(process, stop)
         seconds = time.monotonic() - started
         del process
         _release_memory()  # the crawl's garbage, before the whole run is loaded for the report
@@ -277,9 +278,9 @@ def _errors_only() -> None:
 
 
 def _run_until_stopped(process: CrawlerProcess, stop: Stop) -> None:
-    """Run the crawl (blocking) with our Ctrl-C handling instead of Scrapy's (crawler/signals.py): the first signal
-    stops the engine (nothing new is fetched) and the gates stop new audits; the second kills the browsers and stops
-    the reactor."""
+    """Run the crawl (blocking) with our Ctrl-C handling (installed by the caller) instead of Scrapy's
+    (crawler/signals.py): the first signal stops the engine (nothing new is fetched) and the gates stop new audits;
+    the second kills the browsers and stops the reactor."""
     from twisted.internet import reactor  # the reactor CrawlerProcess installed (asyncio's)
 
     def stop_reactor() -> None:
@@ -291,8 +292,9 @@ def _run_until_stopped(process: CrawlerProcess, stop: Stop) -> None:
     stop.attach(reactor.callFromThread)
     stop.on_request(process.stop)
     stop.on_force(lambda: reactor.callFromThread(stop_reactor))
-    with stop.installed():
-        process.start(install_signal_handlers=False)  # blocks until the crawl ends, or the reactor is stopped
+    if stop.requested:  # Ctrl-C while Scrapy was setting up: nothing was fetched, nothing is started
+        return
+    process.start(install_signal_handlers=False)  # blocks until the crawl ends, or the reactor is stopped
 
 
 @contextmanager

@@ -104,7 +104,7 @@ class Stop:
                 lead = "\n" if getattr(stream, "isatty", lambda: False)() else ""
                 stream.write(f"{lead}{line}\n")
                 stream.flush()
-            except (OSError, ValueError):
+            except (OSError, ValueError, RuntimeError):  # closed, or re-entered from a signal handler
                 pass
 
         return say
