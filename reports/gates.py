@@ -229,7 +229,7 @@ def evaluate(report: "Report", policy: Policy, report_url: str | None = None) ->
             result.warnings.append(f"the baseline {base.path} was saved with fingerprint version "
                                    f"{base.fingerprint_version} and this empathy-audit computes version "
                                    f"{fx.FINGERPRINT_VERSION}, so every fix counts as new: save it again.")
-    if report.run.partial:
+    if report.run.partial and policy.active:  # without a gate there is no verdict to qualify
         result.warnings.append(f"the run is {report.run.status}: pages are missing, so the gate saw only part of "
                                f"the site.")
     return result

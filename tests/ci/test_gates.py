@@ -106,6 +106,8 @@ def test_partial_runs_and_missing_or_old_baselines_warn():
     assert any("no baseline file" in w for w in r.warnings) and any("interrupted" in w for w in r.warnings)
     old = bl.Baseline("b.json", fingerprint_version="0")
     assert any("fingerprint version" in w for w in gates.evaluate(report, gates.Policy(baseline=old)).warnings)
+    assert not gates.evaluate(report, gates.Policy()).warnings  # no gate set: no verdict to warn about
+    assert any("interrupted" in w for w in gates.evaluate(report, gates.Policy(fail_on=Severity.SERIOUS)).warnings)
 
 
 # --- the baseline file ------------------------------------------------------------------------------------------
