@@ -48,6 +48,16 @@ class RunInfo:
         """Anything but a finished crawl means pages are missing from the report."""
         return self.status != "finished"
 
+    @property
+    def ignored_checks(self) -> list[str]:
+        """Checks the user turned off (--ignore-check): their barriers are not in this report."""
+        return sorted(self.settings.get("AUDIT_IGNORE_CHECKS") or [])
+
+    @property
+    def excluded_selectors(self) -> list[str]:
+        """Elements the user kept out of the audit (--exclude-selector), with everything inside them."""
+        return list(self.settings.get("AUDIT_EXCLUDE_SELECTORS") or [])
+
 
 @dataclass
 class Element:

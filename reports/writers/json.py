@@ -67,6 +67,8 @@ def _run(run: RunInfo) -> dict[str, Any]:
         "finished_at": run.finished_at,
         "status": run.status,
         "partial": run.partial,
+        "ignored_checks": run.ignored_checks,  # --ignore-check: not run, not reported
+        "excluded_selectors": run.excluded_selectors,  # --exclude-selector: not audited
         "versions": versions,
         "settings": _sorted(_redacted(run.settings)),
         "stats": _sorted(_redacted(run.stats)),

@@ -161,9 +161,16 @@ def test_ignored_checks_and_excluded_elements_are_not_reported(tmp_path):
     assert len([s for c, s in before if c == "broken-link"]) == 2
     assert [s for c, s in after if c == "broken-link"] == [s for c, s in before if c == "broken-link"
                                                            and "widget" not in s and s.endswith("a:nth-of-type(2)")]
-    settings = _report(scoped_out)["run"]["settings"]
-    assert settings["AUDIT_IGNORE_CHECKS"] == ["link-text-generic", "page-has-heading-one"]
-    assert settings["AUDIT_EXCLUDE_SELECTORS"] == ["#widget"]
+    run = _report(scoped_out)["run"]
+    assert run["ignored_checks"] == ["link-text-generic", "page-has-heading-one"]
+    assert run["excluded_selectors"] == ["#widget"]
+    assert _report(plain_out)["run"]["ignored_checks"] == []
+    # The reader of the HTML report is told what was left out on request.
+    coverage = " ".join((scoped_out / "report.html").read_text("utf-8").split())
+    assert ("Not checked, on request (<code>--ignore-check</code>): <code>link-text-generic</code>, "
+            "<code>page-has-heading-one</code>.") in coverage
+    assert "elements matching <code>#widget</code>, and everything inside them" in coverage
+    assert "on request" not in (plain_out / "report.html").read_text("utf-8")
 
 
 def test_ignore_check_and_exclude_selector_in_the_config_file(tmp_path):

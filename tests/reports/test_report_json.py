@@ -30,7 +30,7 @@ def test_top_level_schema_and_key_order(sample, lookup):
 def test_run_model_and_summary_fields(sample, lookup):
     d = _doc(sample, lookup)
     assert list(d["run"]) == [
-        "id", "site", "start_url", "started_at", "finished_at", "status", "partial", "versions", "settings", "stats"
+        "id", "site", "start_url", "started_at", "finished_at", "status", "partial", "ignored_checks", "excluded_selectors", "versions", "settings", "stats"
     ]  # fmt: skip
     assert list(d["run"]["versions"]) == ["empathy_audit", "scrapy", "python", "axe_core", "chromium"]
     m = d["model"]
