@@ -1,4 +1,5 @@
-"""images-of-text: SVG images that write words fail; images that look like pictures of text are left to a reviewer."""
+"""images-of-text: SVG images that write words fail; pictures OCR reads words in, or that look like pictures of
+text, are left to a reviewer."""
 
 from __future__ import annotations
 
@@ -20,6 +21,16 @@ _TEXTY_NAME = re.compile(
 _LOGO = re.compile(r"logo|brand|emblem|signature|wordmark", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 MAX_REVIEW = 10  # prompts per page: a page of product photos must not bury the report's review lane
+# What OCR read counts as words (tuned on drawn text against photos and noise, which Tesseract reads as short
+# fragments under 60% confidence, their few words of 5+ letters under 25%): two words of 3+ letters read at WORD_CONF
+# or more, one of 5+ at ONE_WORD_CONF, or one of 5+ at NEAR_CONF that the page also writes next to the picture (its
+# alt, caption or neighbours: two sources agree; styled display text reads at low confidence).
+WORD_CONF = 75.0
+ONE_WORD_CONF = 88.0
+NEAR_CONF = 30.0
+_EDGE = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
+_LATIN = "àáâãäåæçèéêëìíîïñòóôõöøœùúûüýÿß"
+_VOWEL = re.compile(r"[aeiouyàáâãäåæèéêëìíîïòóôõöøœùúûüýÿ]", re.IGNORECASE)
 
 
 @check(
@@ -46,10 +57,15 @@ def images_of_text(page: RenderedPage) -> Iterator[Finding]:
     and whose alt text is words, or a wide banner (400 px or more, four or more times wider than high) whose alt
     text is a phrase of four words or more, as a text banner's alt repeats its words; an image button (<input
     type="image">, not SVG) at least one and a half times wider than high whose alt text is words, as such
-    buttons usually show their label as a picture. No OCR is done, so raster images are never failed.
+    buttons usually show their label as a picture. A picture Tesseract OCR reads words in (when `tesseract` is
+    installed): a rendered image, image button, <object> or SVG <image> picture, or a box with a CSS background image,
+    at least 40 × 16 px, with no page text over it, whose screenshot reads as two words of three letters or more at
+    75% confidence or more, one word of five letters or more at 88%, or one of five letters or more at 30% that the
+    page also writes next to it (its alt text, caption or neighbours) (at most 12 pictures and 2.5 s per page).
+    Words read from pixels are never failed: the picture may be a photo or a logo, where text is allowed.
     Not reported: logos and brand names (logotypes are exempt: "logo" or "brand" in the alt text, file name, ids
-    or classes, or an image that links to the home page), images with empty alt (but for SVG text), images hidden
-    from assistive technology and images that did not load.
+    or classes, or an image that links to the home page), images with empty alt (but for SVG text and words OCR
+    reads), images hidden from assistive technology (but for words OCR reads) and images that did not load.
     Who it affects: low-vision visitors (text in an image blurs when zoomed and cannot be re-spaced, recoloured
     or re-fonted) and visitors with reading disabilities who use their own fonts and colours; the text is not
     translated or found by search either.
@@ -84,6 +100,14 @@ def images_of_text(page: RenderedPage) -> Iterator[Finding]:
                 "re-space them: write them as HTML text.",
                 outcome=Outcome.REVIEW, text=text, shapes=item.get("shapes"), src=str(item.get("src") or "")[:200],
             )
+    for item in items(page, "ocr", "images"):
+        if item["selector"] in svg or reviews >= MAX_REVIEW:
+            continue
+        found = _read(page, item)
+        if found is not None:
+            svg.add(item["selector"])
+            reviews += 1
+            yield found
     for item in items(page, "images"):
         if item["selector"] in svg or reviews >= MAX_REVIEW:
             continue
@@ -91,6 +115,38 @@ def images_of_text(page: RenderedPage) -> Iterator[Finding]:
         if found is not None:
             reviews += 1
             yield found
+
+
+def _read(page: RenderedPage, item: dict) -> Finding | None:
+    """A prompt when OCR read real words in the picture (never a failure: it may be a photo or a logo)."""
+    words = [w for w in item.get("words") or () if isinstance(w, list) and len(w) == 2]
+    near = {w.casefold() for w in _WORD.findall(str(item.get("near") or ""))}
+    real, echoed = [], []
+    for text, conf in words:
+        token = _EDGE.sub("", str(text))
+        letters = sum(ch.isalpha() for ch in token)
+        latin = all(ch.isascii() or ch in _LATIN for ch in token.lower())
+        if letters < 3 or letters < 0.8 * len(token) or (latin and not _VOWEL.search(token)):
+            continue
+        if float(conf) >= WORD_CONF:
+            real.append((token, float(conf)))
+        elif float(conf) >= NEAR_CONF and len(token) >= 5 and token.casefold() in near:
+            echoed.append((token, float(conf)))
+    if not (len(real) >= 2 or any(len(t) >= 5 and c >= ONE_WORD_CONF for t, c in real) or echoed):
+        return None
+    real += echoed
+    kept = {t for t, _ in echoed}
+    shown = " ".join(str(t) for t, c in words if float(c) >= 60 or _EDGE.sub("", str(t)) in kept)
+    shown = shown.strip(" '\"‘’“”„|_-–—•·°:;,.")
+    what = {"button": "image button", "background": "background image"}.get(str(item.get("kind")), "image")
+    return finding(
+        page, item,
+        f"This {what} seems to show the words {quote(shown, 60)}: if it is text, write it as HTML text (WCAG 1.4.5); "
+        "photos and logos are fine.",
+        outcome=Outcome.REVIEW, text=shown, words=len(real), also_near=[t for t, _ in echoed] or None,
+        confidence=round(sum(c for _, c in real) / len(real), 1), src=str(item.get("src") or "")[:200],
+        width=item.get("width"), height=item.get("height"), read_by="ocr",
+    )
 
 
 def _image_button(page: RenderedPage, item: dict) -> Finding | None:

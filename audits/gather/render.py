@@ -23,6 +23,8 @@
 - "reflow": the viewport emulated at 320 x 256 CSS px (DevTools Emulation.setDeviceMetricsOverride, else the
   window resized): whether the page scrolls sideways and the elements responsible, outside the content that may
   need two dimensions (data tables, code, maps, media, own scrollers). Restored (clearDeviceMetricsOverride).
+- "ocr": the words Tesseract reads in screenshots of the page's pictures (audits.gather.ocr), with a time budget of
+  its own (ocr.BUDGET, after the others' budget); {"available": False, "reason": ...} without `tesseract`.
 
 Every step restores what it changed before the next one starts; a step that fails or runs out of the budget
 records its own {"error": ...} and the others still run. Selectors come from the in-page __eaPath (the same as
@@ -35,6 +37,7 @@ import logging
 import time
 from typing import Any
 
+from empathy_audit.audits.gather import ocr
 from empathy_audit.audits.gather.scripts import script
 
 log = logging.getLogger(__name__)
@@ -137,5 +140,10 @@ def gather(driver: Any, budget: float = 3.0) -> dict[str, Any]:
           lambda rem: driver.execute_script(_MEASURE_JS, "text200", min(rem, 0.15 * budget)))
     _step(out, "svgtext", started, budget, lambda rem: _async_within(
         driver, _SVGTEXT_JS, min(rem, 0.1 * budget), timeout=max(1.0, min(rem, 0.1 * budget) + 0.5)))
+    # OCR last, on its own budget: it reads pixels, so the page must be as the visitor sees it (every step restored).
+    # SVG images whose <text> was read already are not read again.
+    svg = out.get("svgtext", {}).get("svg") if isinstance(out.get("svgtext"), dict) else None
+    skip = [i["selector"] for i in svg or () if isinstance(i, dict) and i.get("selector")]
+    _step(out, "ocr", time.monotonic(), ocr.BUDGET, lambda rem: ocr.gather(driver, rem, skip))
     out["budget"] = budget
     return out

@@ -8,7 +8,6 @@ var MAX_SVG = 12;
 var SVG_NS = 'http://www.w3.org/2000/svg';
 var UNDRAWN = 'defs, symbol, clipPath, mask, pattern, marker, title, desc, metadata, linearGradient, radialGradient, filter';
 var SHAPES = 'path, rect, circle, ellipse, line, polyline, polygon, image, use, foreignObject';
-var LOGO_HINT = /logo|brand|wordmark|emblem|badge|app-?store|google-?play/i;
 var out = {svg: [], truncated: false};
 var finished = false;
 function finish() { if (!finished) { finished = true; done(out); } }
@@ -48,20 +47,6 @@ function analyse(markup) {
   for (var j = 0; j < all.length; j++) if (drawn(all[j])) shapes++;
   return {text: words.join(' ').replace(/\s+/g, ' ').trim().slice(0, 300), texts: words.length, shapes: shapes};
 }
-function hints(el) {
-  // What says an image is a logo: its alt, file name, ids and classes of it and three ancestors, a link home.
-  var bits = [el.getAttribute('alt') || '', (el.currentSrc || el.src || '').split(/[?#]/)[0].split('/').pop()];
-  for (var n = el, d = 0; n && n.nodeType === 1 && d < 4; n = n.parentElement, d++) {
-    bits.push(n.id || '', typeof n.className === 'string' ? n.className : '', n.getAttribute('aria-label') || '');
-  }
-  var link = el.closest('a[href]'), home = false;
-  if (link) {
-    try { var h = new URL(link.href, location.href); home = h.origin === location.origin && /^\/?(index\.\w+)?$/.test(h.pathname); }
-    catch (e) { home = false; }
-  }
-  return {logo: LOGO_HINT.test(bits.join(' ')), home: home};
-}
-
 var candidates = [];
 var els = document.querySelectorAll('img, input[type=image]');
 for (var i = 0; i < els.length && candidates.length < MAX_SVG; i++) {
@@ -79,7 +64,7 @@ if (els.length && candidates.length >= MAX_SVG) out.truncated = true;
 function record(c, markup) {
   var a = markup ? analyse(markup) : null;
   if (!a || !a.texts) return;
-  var h = hints(c.el);
+  var h = __eaLogoHints(c.el, __eaFileName(c.el.currentSrc || c.el.src || ''));
   out.svg.push(__eaItem(c.el, {alt: c.el.getAttribute('alt'), src: (c.el.currentSrc || c.el.src || '').slice(0, 200),
     kind: c.el.localName === 'img' ? 'img' : 'button', text: a.text, texts: a.texts, shapes: a.shapes,
     logo: h.logo, home: h.home, width: c.width, height: c.height, hidden_at: __eaHiddenAT(c.el)}));
