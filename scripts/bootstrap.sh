@@ -57,6 +57,17 @@ if [ "$want_browser" = 1 ]; then
       exit 2
     fi
   fi
+  # Tesseract OCR reads the words pictures show (images-of-text); optional: without it pictures are not read.
+  if ! command -v tesseract >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "Installing Debian's tesseract-ocr (reads the words pictures of text show)..." >&2
+      export DEBIAN_FRONTEND=noninteractive
+      { apt-get update -qq && apt-get install -y -qq tesseract-ocr; } >/tmp/empathy-audit-apt-ocr.log 2>&1 \
+        || echo "Installing tesseract-ocr with apt-get failed (see /tmp/empathy-audit-apt-ocr.log): pictures of text will not be read for words until it is installed." >&2
+    else
+      echo "Pictures of text are read for words only with Tesseract OCR: install it (Debian/Ubuntu: 'sudo apt-get install tesseract-ocr') to have them checked." >&2
+    fi
+  fi
 fi
 
 # PostgreSQL's server binaries (initdb, pg_ctl) for the tests of the postgresql:// history backend. Debian keeps
