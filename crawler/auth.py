@@ -1,18 +1,22 @@
-"""Staging access: basic auth, extra headers, cookies and a scripted login, scoped to the audited site's hosts.
+"""Staging access: basic auth, extra headers, cookies and a scripted login, scoped to the audited site's origins.
 
 Rules every part follows (Scrapy side: crawler/middlewares.py; Chromium side: `AuthSession.attach`):
 
 - Credentials (the Authorization header, the configured headers, cookies, the login form's fields) are sent only
-  to the hosts in scope: the start URL's host and its www. twin, over https when the start URL is https. A
-  redirect to another host never carries them; the start URL moving to another host does not widen this scope.
+  to the origins in scope (scheme, host and port, as browsers and RFC 7235 scope them): the start URL's origin and
+  its www. twin on the same scheme and port, the origins of a --urls list and every --also-origin. Another port
+  or scheme of the same host is another origin and gets nothing. A redirect to another origin never carries them;
+  the start URL redirected to another origin of the same host (or its www. twin), never from https to http, widens
+  the scope to it (`AuthSession.widen`); moving to another host does not.
 - Every secret is registered here and masked (`mask`) in log records, in what the history database stores (run
   settings, pages, findings) and therefore in every report written from it.
-- Chromium never gets a browser-wide header (`Network.setExtraHTTPHeaders` would send it to every host): a
-  DevTools connection of our own pauses only the requests whose URL matches an in-scope host (`Fetch.enable`
-  with URL patterns), adds the headers to those after checking the host again, and answers HTTP auth
-  challenges only for them. Cookies are set host-only, once per in-scope host. Requests to any other host are
-  never paused and get nothing; Chromium's own auth cache never learns the password (it is not entered through
-  a challenge dialog), so it cannot replay it elsewhere.
+- Chromium never gets a browser-wide header (`Network.setExtraHTTPHeaders` would send it to every host) nor a
+  cookie in its cookie jar (cookies are not port-scoped: a jar cookie for 127.0.0.1 goes to every port): a
+  DevTools connection of our own pauses only the requests whose URL is on an in-scope origin (`Fetch.enable`
+  with one `scheme://host:port/*` pattern per origin), checks the origin again, adds the headers and the cookies
+  to those, and answers HTTP auth challenges only for them. Requests to any other origin are never paused and
+  get nothing; Chromium's own auth cache never learns the password (it is not entered through a challenge
+  dialog), so it cannot replay it elsewhere, and pages' scripts cannot read the cookies (document.cookie).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from urllib.parse import urlsplit
 
 from empathy_audit.audits.gather.devtools import DevToolsClient, browser_devtools_url, debugger_address
 from empathy_audit.crawler.secrets import mask, register_secret
-from empathy_audit.crawler.urls import host_of, scope_hosts
+from empathy_audit.crawler.urls import origin, origin_parts, site_origins
 
 log = logging.getLogger(__name__)
 
@@ -57,16 +61,12 @@ def _pairs(items: Iterable[str], sep: str, option: str, shape: str) -> dict[str,
     return out
 
 
-def scope_of(start_url: str) -> frozenset[str]:
-    return frozenset(scope_hosts(start_url))
-
-
 @dataclass
 class StagingAccess:
     """What the user configured to get into a staging site. Validated; secrets already registered for masking."""
 
     start_url: str
-    hosts: frozenset[str]
+    origins: set[str]  # scheme://host[:port], exact; only widened by AuthSession.widen
     https_only: bool  # the start URL is https: credentials never go over plain http
     basic: tuple[str, str] | None = None
     headers: dict[str, str] = field(default_factory=dict)
@@ -78,9 +78,13 @@ class StagingAccess:
     insecure: bool = False
 
     @classmethod
-    def from_args(cls, args: Any, start_url: str, env_secrets: Iterable[str] = ()) -> "StagingAccess":
-        hosts = scope_of(start_url)
-        access = cls(start_url=start_url, hosts=hosts, https_only=start_url.startswith("https://"),
+    def from_args(cls, args: Any, start_url: str, env_secrets: Iterable[str] = (),
+                  origins: Iterable[str] | None = None) -> "StagingAccess":
+        """`origins`: the site's origins (crawler.urls.site_origins); by default the start URL's and the
+        --also-origin ones."""
+        if origins is None:
+            origins = site_origins(start_url, also=getattr(args, "also_origin", None) or ())
+        access = cls(start_url=start_url, origins=set(origins), https_only=start_url.startswith("https://"),
                      insecure=bool(getattr(args, "insecure", False)))
         basic = getattr(args, "basic_auth", None)
         if basic:
@@ -103,9 +107,9 @@ class StagingAccess:
             parts = urlsplit(access.login_url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise AuthError(f"login-url {access.login_url!r} is not an http:// or https:// URL.")
-            if host_of(access.login_url) not in hosts:
+            if origin(access.login_url) not in access.origins:
                 raise AuthError(
-                    f"login-url {access.login_url} is not on the audited site ({', '.join(sorted(hosts))}): "
+                    f"login-url {access.login_url} is not on the audited site ({', '.join(sorted(access.origins))}): "
                     f"credentials are only sent there (use login-hook for a single sign-on elsewhere)."
                 )
             if not access.login_fields:
@@ -143,21 +147,29 @@ class StagingAccess:
         token = base64.b64encode(f"{self.basic[0]}:{self.basic[1]}".encode("utf-8")).decode("ascii")
         return f"Basic {token}"
 
+    @property
+    def hosts(self) -> set[str]:
+        """The host names of the in-scope origins (cookies are kept per host, then sent per origin)."""
+        return {origin_parts(o)[1] for o in self.origins}
+
     def in_scope(self, url: str) -> bool:
-        """May credentials go to this URL? Its host is in scope, and it is https when the site is."""
-        try:
-            parts = urlsplit(url)
-        except ValueError:
+        """May credentials go to this URL? Its origin (scheme, host and port) is one of the site's, exactly."""
+        own = origin(url)
+        return bool(own) and own in self.origins
+
+    def may_widen(self, url: str) -> bool:
+        """May the start URL's redirect to `url` widen the scope? Only to another origin of an in-scope host (or
+        its www. twin), and never from an https site to plain http."""
+        own = origin(url)
+        if not own or own in self.origins or (self.https_only and not own.startswith("https://")):
             return False
-        if parts.scheme not in ("http", "https") or parts.username or parts.password:
-            return False
-        if self.https_only and parts.scheme != "https":
-            return False
-        return (parts.hostname or "").lower() in self.hosts
+        host = origin_parts(own)[1]
+        bare = host[4:] if host.startswith("www.") else host
+        return bool({host, bare, f"www.{bare}"} & self.hosts)
 
     def summary(self) -> dict[str, Any]:
         """What was configured, without a single secret: stored with the run."""
-        out: dict[str, Any] = {"hosts": sorted(self.hosts)}
+        out: dict[str, Any] = {"origins": sorted(self.origins)}
         if self.basic:
             out["basic_auth_user"] = self.basic[0]
         if self.headers:
@@ -187,6 +199,7 @@ class AuthSession:
         self._lock = threading.Lock()
         self._cookies: list[dict[str, Any]] = []
         self.version = 0
+        self.scope_version = 0  # bumped when the start URL's redirect widens the scope (browsers re-scope)
         self.login_error: str | None = None
         self.logged_in = False
 
@@ -197,7 +210,7 @@ class AuthSession:
         return self
 
     def __repr__(self) -> str:  # never the secrets
-        return f"<AuthSession hosts={sorted(self.access.hosts)} cookies={len(self._cookies)}>"
+        return f"<AuthSession origins={sorted(self.access.origins)} cookies={len(self._cookies)}>"
 
     # cookies ---------------------------------------------------------------------------------------------------
     def set_cookies(self, cookies: Iterable[dict[str, Any]]) -> None:
@@ -218,6 +231,26 @@ class AuthSession:
     def cookies(self) -> list[dict[str, Any]]:
         with self._lock:
             return list(self._cookies)
+
+    def cookie_header(self, url: str) -> str:
+        """`name=value; ...` of the session's cookies for an in-scope URL (host, path and secure matched), else ""."""
+        if not self.access.in_scope(url):
+            return ""
+        scheme, host, _ = origin_parts(origin(url))
+        path = urlsplit(url).path or "/"
+        return "; ".join(f"{c['name']}={c['value']}" for c in self.cookies()
+                         if c["host"] == host and path.startswith(c["path"].rstrip("/") or "/")
+                         and (scheme == "https" or not c["secure"]))
+
+    def widen(self, url: str) -> bool:
+        """The start URL was redirected to `url`: its origin joins the scope when `may_widen` allows it."""
+        with self._lock:
+            if not self.access.may_widen(url):
+                return False
+            self.access.origins.add(origin(url))
+            self.scope_version += 1
+        log.info("the start URL moved to %s: credentials go there too", origin(url))
+        return True
 
     # browser hooks (called by crawler/browser/driver.py and page_audit.py) ---------------------------------------
     def configure(self, options: Any) -> None:
@@ -242,22 +275,23 @@ class AuthSession:
         channel = DevToolsChannel(address, self)
         channel.start()
         driver._empathy_staging = channel  # noqa: SLF001 - lives and dies with the driver
-        channel.sync_cookies()
 
     def before_page(self, driver: Any) -> None:
-        """Before each page: bring the browser's cookies up to date with the session (after the login)."""
+        """Before each page: the interception follows a scope widened by the start URL's redirect."""
         channel = getattr(driver, "_empathy_staging", None)
-        if channel is not None and channel.cookie_version != self.version:
-            channel.sync_cookies()
+        if channel is not None and channel.scope_version != self.scope_version:
+            channel.rescope()
 
     # patterns ------------------------------------------------------------------------------------------------
     def url_patterns(self) -> list[str]:
-        schemes = ("https",) if self.access.https_only else ("http", "https")
+        """One Fetch pattern per in-scope origin, its port written out (`http://127.0.0.1:8801/*`): a pattern such
+        as `127.0.0.1*` would also pause 127.0.0.10 and every other port."""
         out = []
-        for host in sorted(self.access.hosts):
+        for site in sorted(self.access.origins):
+            scheme, host, port = origin_parts(site)
             h = f"[{host}]" if ":" in host else host
-            for scheme in schemes:
-                out += [f"{scheme}://{h}/*", f"{scheme}://{h}:*"]
+            default = {"http": 80, "https": 443}[scheme] == port
+            out.append(f"{scheme}://{h}/*" if default else f"{scheme}://{h}:{port}/*")
         return out
 
 
@@ -266,7 +300,7 @@ class DevToolsChannel:
 
     chromedriver runs WebDriver commands one at a time, so a request paused during `driver.get` could not be
     answered through it; this connection's events are handled on its own reader thread. It auto-attaches to every
-    page and frame target and enables the Fetch domain there for the in-scope URL patterns only.
+    page and frame target and enables the Fetch domain there for the in-scope origins' URL patterns only.
     """
 
     def __init__(self, address: str, session: AuthSession) -> None:
@@ -275,7 +309,8 @@ class DevToolsChannel:
         self.access = session.access
         self._auth_answered: set[str] = set()
         self._ready = threading.Event()
-        self.cookie_version = -1
+        self._targets: set[str] = set()  # sessions of the page and frame targets Fetch is enabled on
+        self.scope_version = session.scope_version
         self.client: DevToolsClient | None = None
         self.stats = {"paused": 0, "credentials_added": 0, "auth_answered": 0, "auth_cancelled": 0}
 
@@ -305,14 +340,19 @@ class DevToolsChannel:
             info = params.get("targetInfo") or {}
             sid = params.get("sessionId")
             if info.get("type") in ("page", "iframe"):
-                patterns = [{"urlPattern": p, "requestStage": "Request"} for p in self.session.url_patterns()]
-                threading.Thread(target=self._enable, args=(sid, patterns, info.get("type")), daemon=True).start()
+                threading.Thread(target=self._enable, args=(sid, self._patterns(), info.get("type")),
+                                 daemon=True).start()
             else:
                 self.send("Runtime.runIfWaitingForDebugger", {}, sid)
+        elif method == "Target.detachedFromTarget":
+            self._targets.discard(params.get("sessionId"))
         elif method == "Fetch.requestPaused":
             self._on_paused(params, session)
         elif method == "Fetch.authRequired":
             self._on_auth(params, session)
+
+    def _patterns(self) -> list[dict[str, str]]:
+        return [{"urlPattern": p, "requestStage": "Request"} for p in self.session.url_patterns()]
 
     def _enable(self, sid: str, patterns: list[dict[str, str]], kind: str) -> None:
         try:
@@ -321,21 +361,38 @@ class DevToolsChannel:
         except Exception as exc:  # noqa: BLE001
             log.debug("could not intercept a %s target: %s", kind, exc)
             return
+        self._targets.add(sid)
         if kind == "page":
             self._ready.set()
+
+    def rescope(self) -> None:
+        """The scope was widened: every intercepted target pauses the new origin's requests too."""
+        version = self.session.scope_version
+        for sid in list(self._targets):
+            try:
+                self.call("Fetch.enable", {"patterns": self._patterns(), "handleAuthRequests": True}, sid)
+            except Exception as exc:  # noqa: BLE001 - a target that went away meanwhile
+                log.debug("could not re-scope a target: %s", exc)
+        self.scope_version = version
 
     def _on_paused(self, params: dict[str, Any], session: str | None) -> None:
         request = params.get("request") or {}
         url = request.get("url", "")
         self.stats["paused"] += 1
-        if not self.access.in_scope(url):  # a pattern can be broader than the scope (127.0.0.1* vs 127.0.0.10)
+        if not self.access.in_scope(url):  # the exact origin, whatever the pattern matched
             self.send("Fetch.continueRequest", {"requestId": params["requestId"]}, session)
             return
+        cookie = self.session.cookie_header(url)
         ours = {n.lower() for n in self.access.headers} | ({"authorization"} if self.access.basic else set())
-        headers = [{"name": k, "value": v} for k, v in (request.get("headers") or {}).items() if k.lower() not in ours]
+        ours |= {"cookie"} if cookie else set()
+        given = request.get("headers") or {}
+        headers = [{"name": k, "value": v} for k, v in given.items() if k.lower() not in ours]
         headers += [{"name": k, "value": v} for k, v in self.access.headers.items()]
         if self.access.basic_header:
             headers.append({"name": "Authorization", "value": self.access.basic_header})
+        if cookie:  # the page's own cookies (set by the site in this browser) first, then the session's
+            page_cookies = next((v for k, v in given.items() if k.lower() == "cookie"), "")
+            headers.append({"name": "Cookie", "value": "; ".join(c for c in (page_cookies, cookie) if c)})
         self.stats["credentials_added"] += 1
         self.send("Fetch.continueRequest", {"requestId": params["requestId"], "headers": headers}, session)
 
@@ -351,20 +408,6 @@ class DevToolsChannel:
             response = {"response": "CancelAuth"}
             self.stats["auth_cancelled"] += 1
         self.send("Fetch.continueWithAuth", {"requestId": request_id, "authChallengeResponse": response}, session)
-
-    # cookies ------------------------------------------------------------------------------------------------------
-    def sync_cookies(self) -> None:
-        """Host-only cookies for each in-scope host (never a Domain= cookie that would reach other subdomains)."""
-        version = self.session.version
-        cookies = []
-        for c in self.session.cookies():
-            scheme = "https" if (c["secure"] or self.access.https_only) else "http"
-            host = f"[{c['host']}]" if ":" in c["host"] else c["host"]
-            cookies.append({"name": c["name"], "value": c["value"], "url": f"{scheme}://{host}{c['path']}",
-                            "path": c["path"], "secure": c["secure"], "httpOnly": c["httpOnly"]})
-        if cookies:
-            self.call("Storage.setCookies", {"cookies": cookies})
-        self.cookie_version = version
 
 
 # --- the login hook ---------------------------------------------------------------------------------------------

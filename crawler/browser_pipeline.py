@@ -6,7 +6,6 @@ import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy.exceptions import NotConfigured
 
@@ -14,6 +13,7 @@ from empathy_audit.audits.browser.axe_map import merge_findings
 from empathy_audit.crawler.browser import BrowserConfig, BrowserResult, DriverPool
 from empathy_audit.crawler.items import PageItem
 from empathy_audit.crawler.sampling import Plan, Projected, Sampler, layout_of, project
+from empathy_audit.crawler.urls import origin
 
 log = logging.getLogger(__name__)
 
@@ -103,9 +103,9 @@ class BrowserAuditPipeline:
         if plan.action == "infer":
             plan = Plan("audit", plan.layout, variant=plan.variant)
         url = item.final_url or item.url
-        hosts = self._allowed_hosts(item)
+        origins = self._allowed_origins(item)
         try:
-            result = await self._limited(self.pool.audit, url, hosts)
+            result = await self._limited(self.pool.audit, url, origins)
         except BaseException:
             self.sampler.settle(plan, None, None)  # never leave the variant's other pages waiting on us
             raise
@@ -188,12 +188,15 @@ class BrowserAuditPipeline:
         if result.artifact is not None and getattr(result.artifact, "resources", None):
             item.browser["resources"] = result.artifact.resources  # taken off again by MediaBrowserPipeline
 
-    def _allowed_hosts(self, item: PageItem) -> set[str]:
+    def _allowed_origins(self, item: PageItem) -> set[str]:
+        """The site's origins (SiteSpider.origins); for another spider its `hosts` or `allowed_domains` (host names,
+        any port), else the page's own origin: the browser audits nothing elsewhere."""
         spider = getattr(self.crawler, "spider", None)
-        hosts = getattr(spider, "hosts", None) or getattr(spider, "allowed_domains", None)
-        if hosts:
-            return {str(h).lower() for h in hosts}
-        return {(urlsplit(u).hostname or "").lower() for u in (item.url, item.final_url) if u}
+        scope = getattr(spider, "origins", None) or getattr(spider, "hosts", None) \
+            or getattr(spider, "allowed_domains", None)
+        if scope:
+            return {str(s).lower() for s in scope}
+        return {o for o in (origin(u) for u in (item.url, item.final_url) if u) if o}
 
     # threads -----------------------------------------------------------------------------------------------------
     async def _limited(self, fn: Any, *args: Any) -> BrowserResult:

@@ -126,6 +126,9 @@ def _add_crawl_options(p: argparse.ArgumentParser) -> None:
                    help="only crawl URLs matching this regular expression (repeatable; the start URL always is)")
     g.add_argument("--exclude", action="append", type=_regex, default=[], metavar="RE",
                    help="never crawl URLs matching this regular expression (repeatable)")
+    g.add_argument("--also-origin", action="append", default=[], metavar="URL",
+                   help="this origin (scheme://host:port) is part of the site too: crawled, audited and sent the "
+                   "credentials (repeatable); other ports and schemes of the site's host are not")
     g.add_argument("--ignore-robots", action="store_true",
                    help="do not obey robots.txt (only for sites you own, e.g. staging)")
     g.add_argument("--no-sitemaps", action="store_true", help="do not seed the crawl from robots.txt and /sitemap.xml")
@@ -184,7 +187,7 @@ def _add_crawl_options(p: argparse.ArgumentParser) -> None:
     w.add_argument("--page-weight-budget", type=_positive_int, default=defaults.AUDIT_PAGE_WEIGHT_BUDGET, metavar="KB",
                    help="flag pages whose HTML and resources weigh more than KB kilobytes of 1,024 bytes "
                    f"(default: {defaults.AUDIT_PAGE_WEIGHT_BUDGET}, where Lighthouse's total-byte-weight scores 0.9)")
-    a = p.add_argument_group("staging access (credentials go only to the audited site's hosts; ${VAR} is read "
+    a = p.add_argument_group("staging access (credentials go only to the audited site's origins; ${VAR} is read "
                              "from the environment)")
     a.add_argument("--basic-auth", metavar="USER:PASSWORD", default=None,
                    help="HTTP basic auth, e.g. 'ci:${STAGING_PASSWORD}' (quote it so the shell leaves ${...} to us)")

@@ -337,6 +337,7 @@ _EXAMPLES = {
     "format": ["html", "json"],
     "db": "postgresql://empathy@db.example.com/empathy_audit",
     "urls": "pages.txt",
+    "also-origin": ["https://static.staging.example.com"],
     "max-pages": 500,
     "sample": "auto",
     "chromium": "/usr/bin/chromium",
@@ -346,9 +347,10 @@ _EXAMPLES = {
     "exclude-selector": ["#cookie-banner", ".third-party-widget"],
 }
 _SECTIONS = [
-    ("What to audit", ("url", "urls", "max-pages", "max-depth", "include", "exclude", "ignore-robots", "no-sitemaps")),
+    ("What to audit", ("url", "urls", "also-origin", "max-pages", "max-depth", "include", "exclude", "ignore-robots",
+                       "no-sitemaps")),
     ("What to leave out", ("ignore-check", "exclude-selector")),
-    ("Staging access: credentials go only to the audited site's hosts and are masked in logs, the database and "
+    ("Staging access: credentials go only to the audited site's origins and are masked in logs, the database and "
      "reports. Secrets must be ${VAR} references to environment variables (CI secrets), never written here.",
      ("basic-auth", "header", "cookie", "login-url", "login-field", "login-form", "login-hook", "insecure")),
     ("Crawling", ("concurrency", "timeout", "max-time", "user-agent")),

@@ -12,12 +12,13 @@ import shutil
 import sys
 from dataclasses import dataclass
 from typing import Any, TextIO
+from urllib.parse import urlsplit
 
 import soupsieve
 
 from empathy_audit.audits.gather.axe import BUNDLED, AxeScript, AxeScriptError, load_axe_script
 from empathy_audit.audits.registry import load_checks
-from empathy_audit.crawler.urls import BadURL, validate_start_url
+from empathy_audit.crawler.urls import BadURL, origin, validate_start_url
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_ENV = "EMPATHY_CHROMIUM"
@@ -72,6 +73,27 @@ def read_url_list(spec: str | list[str], stdin: TextIO | None = None) -> UrlList
     if not urls:
         raise InputError(f"{source} lists no URL (one a line; blank lines and # comments are skipped).")
     return UrlList(tuple(urls), source)
+
+
+# --- more origins of the site -------------------------------------------------------------------------------------
+
+
+def also_origins(values: list[str]) -> tuple[str, ...]:
+    """--also-origin values as origins (`scheme://host[:port]`); a value that is not an http(s) URL, or that carries
+    a path, is an InputError (an origin has none: the whole origin is the site)."""
+    out: dict[str, None] = {}
+    for value in values:
+        text = str(value).strip()
+        try:
+            url = validate_start_url(text)
+        except BadURL as exc:
+            reason = str(exc)
+            raise InputError(f"--also-origin: {reason[0].lower() + reason[1:]}") from None
+        if urlsplit(url).path not in ("", "/") or urlsplit(url).query:
+            raise InputError(f"--also-origin {text!r} has a path: give an origin such as {origin(url)}, which "
+                             f"makes the whole origin part of the site.")
+        out.setdefault(origin(url), None)
+    return tuple(out)
 
 
 # --- the browser's binaries ---------------------------------------------------------------------------------------
@@ -185,6 +207,7 @@ class Checked:
 
     start_url: str
     urls: UrlList | None = None  # --urls: exactly these pages
+    also: tuple[str, ...] = ()  # --also-origin: more origins of the site (scheme://host[:port])
     chromium: str | None = None  # the binaries a local browser starts (None: no local browser)
     chromedriver: str | None = None
     axe: AxeScript = BUNDLED
@@ -205,6 +228,7 @@ def check_crawl(url: str | None, opts: Any, default_db: str, local_browser: bool
             start = validate_start_url(url or "")
         except BadURL as exc:
             raise InputError(str(exc)) from None
+    also = also_origins(list(getattr(opts, "also_origin", None) or []))
     axe = axe_script(opts.axe_script)
     ignore = ignored_checks(list(opts.ignore_check), axe)
     exclude = exclude_selectors(list(opts.exclude_selector))
@@ -215,4 +239,4 @@ def check_crawl(url: str | None, opts: Any, default_db: str, local_browser: bool
             raise InputError("browser audits need Chromium and ChromeDriver (Debian/Ubuntu: 'apt-get install "
                              "chromium chromium-driver'); install them, pass --chromium and --chromedriver, or pass "
                              "--no-browser for static checks only.")
-    return Checked(start, listed, chromium, chromedriver, axe, ignore, exclude)
+    return Checked(start, listed, also, chromium, chromedriver, axe, ignore, exclude)

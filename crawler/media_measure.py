@@ -347,7 +347,7 @@ class MeasurementCache:
     async def _measure(self, url: str, kind: str) -> Measurement:
         try:
             if not self.config.third_party and self._third_party(url):
-                return Measurement(url=url, reason="resources on other hosts are not measured "
+                return Measurement(url=url, reason="resources on other origins are not measured "
                                                    "(AUDIT_MEDIA_THIRD_PARTY is off)")
             if kind == "binary":
                 probe, error = await self._fetch(url, "HEAD", "none")
@@ -367,12 +367,13 @@ class MeasurementCache:
             return Measurement(url=url, reason=f"measuring failed ({type(exc).__name__}: {exc})")
 
     def _third_party(self, url: str) -> bool:
-        hosts = getattr(getattr(self.crawler, "spider", None), "hosts", None)
-        if not hosts:
+        """Not on the site's origins (another port of the same host is another origin, and gets no credentials)."""
+        origins = getattr(getattr(self.crawler, "spider", None), "origins", None)
+        if not origins:
             return False
-        from empathy_audit.crawler.urls import host_of
+        from empathy_audit.crawler.urls import in_origins
 
-        return host_of(url) not in hosts
+        return not in_origins(url, origins)
 
     def _result(self, url: str, method: str, probe: _Probe, error: BaseException | None) -> Measurement:
         m = _measurement_from_headers(url, probe.headers or {}, method, status=probe.status)

@@ -1,10 +1,12 @@
-"""StagingAccessMiddleware: credentials for the audited site's hosts only, and the scripted login, run once.
+"""StagingAccessMiddleware: credentials for the audited site's origins only, and the scripted login, run once.
 
 It sits last among the downloader middlewares (after cookies, redirects and retries), so what it decides is what
-goes on the wire: an in-scope request gets the Authorization header and the configured headers; any other
-request (a redirect out of the site, another host's robots.txt) loses Authorization, Cookie and the configured
-headers, whichever middleware put them there. The login form's fields are never re-sent to another host: a login
-request redirected away is dropped.
+goes on the wire: an in-scope request (its exact origin: scheme, host and port) gets the Authorization header and
+the configured headers; any other request (a redirect out of the site, another port of the same host, another
+origin's robots.txt) loses Authorization, Cookie and the configured headers, whichever middleware put them there
+(Scrapy's cookie jar, like a browser's, ignores ports). The login form's fields are never re-sent to another
+origin: a login request redirected away is dropped. The start URL's own redirect may widen the scope to another
+origin of the same host (`AuthSession.widen`: an http -> https move, say), never to another host.
 
 The login (cookies from the config, then the login hook, then the login form) runs once in `spider_opened`,
 before the first page is requested; the resulting session cookies live in Scrapy's cookie jar (host-only, one per
@@ -54,6 +56,9 @@ class StagingAccessMiddleware:
 
     # every request -----------------------------------------------------------------------------------------------
     def process_request(self, request: Request, spider: Any = None) -> None:
+        if request.meta.get("found_via") == "start" and request.meta.get("redirect_urls") \
+                and not self.access.in_scope(request.url):
+            self.session.widen(request.url)
         if self.access.in_scope(request.url):
             if self.access.basic_header:
                 request.headers["Authorization"] = self.access.basic_header

@@ -47,6 +47,7 @@ class CrawlOptions(ReportOptions):
     max_pages: int | None = None  # None: defaults.AUDIT_MAX_PAGES, or the number of --urls
     max_depth: int = defaults.AUDIT_MAX_DEPTH
     include: list[str] = field(default_factory=list)
+    also_origin: list[str] = field(default_factory=list)  # more origins of the site (crawled, audited, credentials)
     exclude: list[str] = field(default_factory=list)
     ignore_robots: bool = False
     no_sitemaps: bool = False

@@ -44,7 +44,7 @@ from empathy_audit.crawler.store import (
     StoreError,
     open_store,
 )
-from empathy_audit.crawler.urls import BadURL, origin_of, validate_start_url
+from empathy_audit.crawler.urls import BadURL, origin_of, site_origins, validate_start_url
 from empathy_audit.reports import baseline as bl
 from empathy_audit.reports import gates
 from empathy_audit.reports.aggregate import build_report, http_url
@@ -113,6 +113,7 @@ def scrapy_settings(opts: CrawlOptions, checked: inputs.Checked | None = None) -
         "AUDIT_MAX_DEPTH": opts.max_depth,
         "AUDIT_INCLUDE": list(opts.include),
         "AUDIT_EXCLUDE": list(opts.exclude),
+        "AUDIT_ALSO_ORIGINS": list(checked.also if checked else opts.also_origin),
         "AUDIT_SITEMAPS": not opts.no_sitemaps and not listed,
         "ROBOTSTXT_OBEY": not opts.ignore_robots,
         "CONCURRENT_REQUESTS_PER_DOMAIN": opts.concurrency,
@@ -156,10 +157,12 @@ def scrapy_settings(opts: CrawlOptions, checked: inputs.Checked | None = None) -
     return settings
 
 
-def _staging_session(opts: CrawlOptions, start_url: str) -> AuthSession | None:
-    """The AuthSession for --basic-auth/--header/--cookie/--login-*/--insecure, or None when none is given."""
+def _staging_session(opts: CrawlOptions, checked: inputs.Checked) -> AuthSession | None:
+    """The AuthSession for --basic-auth/--header/--cookie/--login-*/--insecure, or None when none is given; its
+    scope is the site's origins (the start URL's, the --urls list's, --also-origin)."""
+    origins = site_origins(checked.start_url, checked.urls.urls if checked.urls else (), checked.also)
     try:
-        access = StagingAccess.from_args(opts, start_url, opts.config_secrets)
+        access = StagingAccess.from_args(opts, checked.start_url, opts.config_secrets, origins)
     except AuthError as exc:
         raise UserError(str(exc)) from None
     return AuthSession(access) if access.active else None
@@ -198,7 +201,7 @@ def crawl(url: str | None, opts: CrawlOptions, on_start: Callable[[Started], Non
     if opts.quiet and not opts.verbose:
         _errors_only()
     overrides = scrapy_settings(opts, checked)
-    session = _staging_session(opts, start_url)
+    session = _staging_session(opts, checked)
     if session is not None:
         overrides["AUDIT_AUTH"] = session  # shared by the middleware (login, headers) and the browsers
         overrides["AUDIT_AUTH_SUMMARY"] = json.dumps(session.access.summary(), sort_keys=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -69,7 +70,7 @@ def host_of(url: str) -> str:
 
 
 def scope_hosts(start_url: str) -> set[str]:
-    """The start URL's host and its www. twin."""
+    """The start URL's host and its www. twin (host names only: the scope itself is origins, `scope_origins`)."""
     host = host_of(start_url)
     twin = host[4:] if host.startswith("www.") else f"www.{host}"
     return {host, twin} if not _is_ip(host) and host != "localhost" else {host}
@@ -82,6 +83,59 @@ def _is_ip(host: str) -> bool:
 def origin_of(url: str) -> str:
     p = urlsplit(url)
     return f"{p.scheme}://{p.netloc}"
+
+
+@lru_cache(maxsize=20_000)
+def origin(url: str) -> str:
+    """The URL's origin as `scheme://host[:port]` (RFC 6454: scheme, host and port), lower-cased, the default port
+    left out; "" for anything that is not an http(s) URL with a host, or that carries a user name or password."""
+    try:
+        parts = urlsplit(str(url).strip())
+        port = parts.port
+    except ValueError:
+        return ""
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if scheme not in _DEFAULT_PORTS or not host or parts.username is not None or parts.password is not None:
+        return ""
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}" if port is None or port == _DEFAULT_PORTS[scheme] else f"{scheme}://{host}:{port}"
+
+
+def origin_parts(site_origin: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of an origin from `origin()`, the port always given."""
+    parts = urlsplit(site_origin)
+    return parts.scheme, (parts.hostname or ""), parts.port or _DEFAULT_PORTS[parts.scheme]
+
+
+def scope_origins(url: str) -> set[str]:
+    """The URL's origin and its www. twin on the same scheme and port (`example.com:8443` <-> `www.example.com:8443`;
+    never another port or scheme): what is crawled, audited and sent credentials as the site."""
+    own = origin(url)
+    if not own:
+        return set()
+    scheme, host, port = origin_parts(own)
+    if _is_ip(host) or host == "localhost":
+        return {own}
+    twin = host[4:] if host.startswith("www.") else f"www.{host}"
+    return {own, origin(f"{scheme}://{twin}:{port}/")}
+
+
+def site_origins(start_url: str, listed: Iterable[str] = (), also: Iterable[str] = ()) -> set[str]:
+    """The site as a set of origins: the start URL's origin and its www. twin, the same for every URL of a --urls
+    list, and each --also-origin exactly as named (no twin)."""
+    out = scope_origins(start_url) if start_url else set()
+    for url in listed:
+        out |= scope_origins(url)
+    out |= {o for o in map(origin, also) if o}
+    return out
+
+
+def in_origins(url: str, origins: Iterable[str]) -> bool:
+    """Is url on one of these origins (exact scheme, host and port)?"""
+    own = origin(url)
+    return bool(own) and own in origins
 
 
 # --- link targets, remembered --------------------------------------------------------------------------------------

@@ -218,13 +218,24 @@ return __eaSelectors.map(function (sel) {
 
 
 def host_allowed(url: str, allowed_hosts: Iterable[str] | None) -> bool:
-    """True when url is http(s) and its host is one of allowed_hosts (exact, case-insensitive); None allows all."""
+    """True when url is http(s) and on one of `allowed_hosts`; None allows all. An entry with "://" is an origin
+    (`scheme://host[:port]`, the default port left out) and must match the URL's scheme, host and port exactly, as
+    the crawl passes them; a bare host name (a script's shortcut) matches that host on any port."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         return False
     if not allowed_hosts:
         return True
-    return (parts.hostname or "").lower() in {h.lower() for h in allowed_hosts}
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        return False
+    shown = f"[{host}]" if ":" in host else host
+    default = {"http": 80, "https": 443}[parts.scheme] in (port, None)
+    own = f"{parts.scheme}://{shown}" + ("" if default else f":{port}")
+    allowed = {a.lower() for a in allowed_hosts}
+    return own in allowed or host in allowed
 
 
 def dismiss_alerts(driver: Any, limit: int = 5) -> int:

@@ -47,7 +47,7 @@ class BrowserResult:
         return self.error is None
 
 
-def audit_once(slot: PooledDriver, url: str, hosts: set[str] | None, cfg: BrowserConfig,
+def audit_once(slot: PooledDriver, url: str, origins: set[str] | None, cfg: BrowserConfig,
                axe_options: dict[str, Any]) -> BrowserResult:
     """One attempt at the page on the slot's (running) browser; raises BrowserBroken when the browser failed."""
     hung = threading.Event()
@@ -65,7 +65,7 @@ def audit_once(slot: PooledDriver, url: str, hosts: set[str] | None, cfg: Browse
             if cfg.auth is not None:  # the login's session cookies, once they exist
                 cfg.auth.before_page(driver)
             page = gather(
-                driver, url, allowed_hosts=hosts, options=axe_options, script_timeout=cfg.page_timeout,
+                driver, url, allowed_hosts=origins, options=axe_options, script_timeout=cfg.page_timeout,
                 probes=cfg.probes, axe=cfg.axe, context=cfg.axe_context,
             )
         except PageLoadTimeout:

@@ -1,6 +1,6 @@
 """DriverPool: N browsers owned by one object, leased to threads, replaced when they crash or hang.
 
-The pool is the only owner of browsers (ARCHITECTURE.md rule of thumb 5). `DriverPool.audit(url, allowed_hosts)`
+The pool is the only owner of browsers (ARCHITECTURE.md rule of thumb 5). `DriverPool.audit(url, allowed_origins)`
 is blocking: call it from a worker thread (the pipeline uses asyncio.to_thread-style executors), never from the
 reactor. A page whose browser crashed or hung is retried once on a fresh driver, then reported as failed.
 """
@@ -168,13 +168,15 @@ class DriverPool:
             self.browser_version = slot.browser_version
 
     # auditing: a leased browser per page, replaced and the page retried once when it breaks (page_audit.py)
-    def audit(self, url: str, allowed_hosts: Iterable[str] | None = None) -> BrowserResult:
+    def audit(self, url: str, allowed_origins: Iterable[str] | None = None) -> BrowserResult:
         """Load url in a browser, run axe, map to findings, take screenshots. Blocking; thread-safe.
+
+        `allowed_origins` (`scheme://host[:port]`): a page that ends up on another origin is not audited.
 
         Never raises for page or browser problems: the result's `error` says why the page was not audited.
         """
         t0 = time.monotonic()
-        hosts = set(allowed_hosts) if allowed_hosts else None
+        origins = set(allowed_origins) if allowed_origins else None
         if self._stopping():
             return self._count(BrowserResult(url=url, error=STOPPED, attempts=0), t0)
         try:
@@ -196,7 +198,7 @@ class DriverPool:
                     slot.kill()
                     continue
                 try:
-                    result = audit_once(slot, url, hosts, self.config, self._axe_options)
+                    result = audit_once(slot, url, origins, self.config, self._axe_options)
                 except BrowserBroken as exc:
                     log.warning("browser %d broke on %s: %s", slot.index, url, exc)
                     reasons.append(str(exc))

@@ -1,4 +1,9 @@
-"""SiteSpider: crawls one site (its host and www. twin) from a start URL, links and sitemaps; it only crawls."""
+"""SiteSpider: crawls one site from a start URL, links and sitemaps; it only crawls.
+
+The site is a set of origins (scheme, host and port): the start URL's and its www. twin's on the same scheme and
+port, the origin the start URL redirects to, the origins of a --urls list and every --also-origin
+(AUDIT_ALSO_ORIGINS). A link to another port or scheme of the same host is off the site: not crawled, not audited.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +27,8 @@ from twisted.python.failure import Failure
 
 from empathy_audit.audits.urls import join
 from empathy_audit.crawler.items import PageItem
-from empathy_audit.crawler.urls import canonicalize, host_of, origin_of, scope_hosts, validate_start_url
+from empathy_audit.crawler.urls import (canonicalize, in_origins, origin, origin_of, origin_parts, scope_origins,
+                                        site_origins, validate_start_url)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 KEPT_HEADERS = (
@@ -66,7 +72,7 @@ def describe_failure(failure: Failure, timeout: float) -> str:
 
 class SiteSpider(scrapy.Spider):
     """Crawls from `url`; or, given `urls` (--urls), fetches exactly those pages: no link is followed, no sitemap read,
-    and the scope is the set of their hosts."""
+    and the scope is the set of their origins."""
 
     name = "site"
 
@@ -75,9 +81,7 @@ class SiteSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.listed = [validate_start_url(u) for u in urls or ()]
         self.start_url = self.listed[0] if self.listed else validate_start_url(url or "")
-        self.hosts = scope_hosts(self.start_url)
-        for listed in self.listed:
-            self.hosts |= scope_hosts(listed)
+        self.origins = site_origins(self.start_url, self.listed)
         self.allowed_domains = sorted(self.hosts)
         self.seen: set[str] = set()
         self.sitemaps_seen: set[str] = set()
@@ -98,7 +102,16 @@ class SiteSpider(scrapy.Spider):
         spider.exclude = [re.compile(p) for p in s.getlist("AUDIT_EXCLUDE")]
         spider.use_sitemaps = s.getbool("AUDIT_SITEMAPS", True) and not spider.listed
         spider.timeout = s.getfloat("DOWNLOAD_TIMEOUT", 20)
+        also = site_origins("", also=s.getlist("AUDIT_ALSO_ORIGINS"))
+        if also:
+            spider.origins |= also
+            spider.allowed_domains = sorted(spider.hosts)
         return spider
+
+    @property
+    def hosts(self) -> set[str]:
+        """The host names of the site's origins (Scrapy's allowed_domains; the scope itself is `origins`)."""
+        return {origin_parts(o)[1] for o in self.origins}
 
     # --- scheduling ------------------------------------------------------------------------------------------
 
@@ -110,7 +123,7 @@ class SiteSpider(scrapy.Spider):
     def in_scope(self, url: str) -> bool:
         if not url.startswith(("http://", "https://")):
             return False
-        if host_of(url) not in self.hosts:
+        if origin(url) not in self.origins:
             return False
         if self.exclude and any(p.search(url) for p in self.exclude):
             return False
@@ -223,11 +236,11 @@ class SiteSpider(scrapy.Spider):
         )
         final = canonicalize(response.url)
         if final != item.url:
-            if meta["found_via"] == "start" and host_of(final) not in self.hosts:
-                # The start URL moved to another host (brand.com -> www.brand.co.uk): that host is the site.
-                self.hosts |= scope_hosts(final)
+            if meta["found_via"] == "start" and not in_origins(final, self.origins):
+                # The start URL moved (brand.com -> www.brand.co.uk, http -> https): that origin is the site.
+                self.origins |= scope_origins(final)
                 self.allowed_domains = sorted(self.hosts)
-            if host_of(final) not in self.hosts:
+            if not in_origins(final, self.origins):
                 item.error = f"redirects out of the site to {final}"
                 yield item
                 return
@@ -292,7 +305,7 @@ class SiteSpider(scrapy.Spider):
         if response.status != 200 or not isinstance(response, TextResponse):
             return
         for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-            if host_of(url) in self.hosts and url not in self.sitemaps_seen and len(self.sitemaps_seen) < MAX_SITEMAPS:
+            if in_origins(url, self.origins) and url not in self.sitemaps_seen and len(self.sitemaps_seen) < MAX_SITEMAPS:
                 yield self.sitemap_request(url)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
@@ -313,7 +326,7 @@ class SiteSpider(scrapy.Spider):
         if sitemap.type == "sitemapindex":
             for entry in sitemap:
                 loc = entry.get("loc", "").strip()
-                if loc and host_of(loc) in self.hosts and loc not in self.sitemaps_seen:
+                if loc and in_origins(loc, self.origins) and loc not in self.sitemaps_seen:
                     if len(self.sitemaps_seen) < MAX_SITEMAPS:
                         yield self.sitemap_request(loc)
         elif sitemap.type == "urlset":

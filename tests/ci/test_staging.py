@@ -77,7 +77,7 @@ def _check_run(tmp_path: Path, site: StagingSite, res) -> dict:
     assert pages["account"] == (200, "Your account")  # behind the login: the session was used
     settings = json.loads(db.execute("SELECT settings FROM runs").fetchone()[0])
     summary = json.loads(settings["AUDIT_AUTH_SUMMARY"])
-    assert summary["basic_auth_user"] == USER and summary["headers"] == ["X-Staging-Token"]
+    assert summary["origins"] == [site.url] and summary["basic_auth_user"] == USER and summary["headers"] == ["X-Staging-Token"]
     assert summary["login_fields"] == ["email", "password"]
     db.close()
     _files_without_secrets(tmp_path, res.stdout, res.stderr, extra_secrets=tuple(site.sessions))
@@ -143,15 +143,21 @@ def _access(start="https://staging.example.com/", **kw) -> StagingAccess:
     return StagingAccess.from_args(args, start)
 
 
-def test_scope_is_the_start_host_and_its_twin_and_never_a_downgrade():
+def test_scope_is_the_start_origin_and_its_twin_and_never_a_downgrade():
     a = _access()
-    assert a.hosts == {"staging.example.com", "www.staging.example.com"}
-    assert a.in_scope("https://staging.example.com:8443/x") and a.in_scope("https://www.staging.example.com/")
+    assert a.origins == {"https://staging.example.com", "https://www.staging.example.com"}
+    assert a.in_scope("https://staging.example.com/x") and a.in_scope("https://www.staging.example.com:443/")
+    assert not a.in_scope("https://staging.example.com:8443/x")  # another port is another origin
     assert not a.in_scope("http://staging.example.com/")  # the site is https: no password over plain http
     assert not a.in_scope("https://example.com/") and not a.in_scope("https://staging.example.com.evil.io/")
     assert not a.in_scope("https://u:p@staging.example.com/") and not a.in_scope("ftp://staging.example.com/")
     http = _access("http://127.0.0.1:8000/")
-    assert http.in_scope("http://127.0.0.1:9/") and not http.in_scope("http://127.0.0.2:8000/")
+    assert http.in_scope("http://127.0.0.1:8000/a") and not http.in_scope("http://127.0.0.1:9/")
+    assert not http.in_scope("http://127.0.0.10:8000/") and not http.in_scope("https://127.0.0.1:8000/")
+    assert AuthSession(http).url_patterns() == ["http://127.0.0.1:8000/*"]
+    # The start URL's redirect widens the scope to another origin of its host, never to another host or to http.
+    assert http.may_widen("https://127.0.0.1/") and not http.may_widen("http://127.0.0.2:8000/")
+    assert not a.may_widen("http://staging.example.com/") and a.may_widen("https://staging.example.com:8443/")
     for bad, says in [({"basic_auth": "nocolon"}, "basic-auth must look like USER:PASSWORD"),
                       ({"header": ["no colon"]}, "header 'no colon' must look like 'Name: value'"),
                       ({"header": ["Host: x"]}, "header 'Host' cannot be set"),
