@@ -56,6 +56,7 @@ class RunRecord:
     settings: dict[str, Any]
     versions: dict[str, Any]
     stats: dict[str, Any]
+    owner: dict[str, Any] | None = None  # the crawl process that started it (crawler/store/owner.py)
 
 
 @dataclass(frozen=True, slots=True)

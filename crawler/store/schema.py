@@ -19,6 +19,7 @@ runs = sa.Table(
     sa.Column("settings", Str, nullable=False),
     sa.Column("versions", Str, nullable=False),
     sa.Column("stats", Str, nullable=False, server_default="{}"),
+    sa.Column("owner", Str),  # the crawl process that started the run, as JSON (crawler/store/owner.py)
     sqlite_autoincrement=True,
 )
 

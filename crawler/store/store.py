@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from empathy_audit.crawler.secrets import mask, mask_any
 from empathy_audit.crawler.store import migrate
 from empathy_audit.crawler.store.backends import Backend, StoreError, backend_for
+from empathy_audit.crawler.store.owner import STOPPED, Owner, status_of
 from empathy_audit.crawler.store.records import (
     FindingRecord,
     LinkFacts,
@@ -50,6 +51,14 @@ _NUMBERS = ("pages", "audited", "problems", "critical", "serious", "moderate", "
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _json(text: Any) -> Any:
+    """A nullable JSON column's value (None when empty or unreadable)."""
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return None
 
 
 def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -153,10 +162,19 @@ class Store:
     # --- writing ---------------------------------------------------------------------------------------------
 
     def start_run(self, site: str, start_url: str, settings: dict[str, Any], versions: dict[str, Any]) -> int:
+        """A new "running" run owned by this process (crawler/store/owner.py). Runs this machine can tell were
+        stopped unexpectedly are marked so on the way, for readers on other machines too."""
         with self.engine.begin() as conn:
+            stopped = [rid for rid, owner in conn.execute(sa.select(runs.c.id, runs.c.owner)
+                                                          .where(runs.c.status == "running"))
+                       if status_of("running", _json(owner)) == STOPPED]
+            if stopped:
+                conn.execute(runs.update().where(runs.c.id.in_(stopped), runs.c.status == "running")
+                             .values(status=STOPPED))
             result = conn.execute(runs.insert().values(mask_any({
                 "site": site, "start_url": start_url, "started_at": _now(), "status": "running",
                 "settings": json.dumps(settings, sort_keys=True), "versions": json.dumps(versions), "stats": "{}",
+                "owner": json.dumps(Owner.current().as_dict()),
             })))
             return int(result.inserted_primary_key[0])
 
@@ -266,10 +284,24 @@ class Store:
             row = conn.execute(sa.select(runs).where(runs.c.id == run_id)).mappings().first()
         if row is None:
             return None
+        owner = _json(row["owner"])
         return RunRecord(id=int(row["id"]), site=row["site"], start_url=row["start_url"],
-                         started_at=row["started_at"], finished_at=row["finished_at"], status=row["status"],
+                         started_at=row["started_at"], finished_at=row["finished_at"],
+                         status=status_of(row["status"], owner),
                          settings=json.loads(row["settings"] or "{}"), versions=json.loads(row["versions"] or "{}"),
-                         stats=json.loads(row["stats"] or "{}"))
+                         stats=json.loads(row["stats"] or "{}"), owner=owner)
+
+    def latest_run_id(self, site: str | None = None) -> int | None:
+        """The newest run that is not running (finished, interrupted, failed or stopped unexpectedly), of `site`
+        when given; None when there is none."""
+        query = sa.select(runs.c.id, runs.c.status, runs.c.owner).order_by(runs.c.id.desc())
+        if site is not None:
+            query = query.where(runs.c.site == site)
+        with self._reader.connect() as conn:
+            for rid, status, owner in conn.execute(query):
+                if status_of(status, _json(owner)) != "running":
+                    return int(rid)
+        return None
 
     def load_run(self, run_id: int) -> RunData:
         """(run, pages, findings) as records: pages by depth then URL, findings in the order they were stored.
@@ -336,7 +368,7 @@ class Store:
                       p.c.content_type.like("application/xhtml+xml%"))
         query = sa.select(
             runs.c.id, runs.c.site, runs.c.start_url, runs.c.started_at, runs.c.finished_at, runs.c.status,
-            runs.c.stats, count(p).label("pages"),
+            runs.c.stats, runs.c.owner, count(p).label("pages"),
             count(p, p.c.status >= 200, p.c.status < 300, p.c.error.is_(None), html).label("audited"),
             count(f, failing, what=f.c.check_id.distinct()).label("problems"),
             *(count(f, failing, f.c.severity == sev).label(sev) for sev in ("critical", "serious", "moderate",
@@ -347,8 +379,11 @@ class Store:
         if limit:
             query = query.limit(int(limit))
         with self._reader.connect() as conn:
-            return [{k: (int(v) if k in _NUMBERS else json.loads(v or "{}") if k == "stats" else v)
+            rows = [{k: (int(v) if k in _NUMBERS else json.loads(v or "{}") if k == "stats" else v)
                      for k, v in row.items()} for row in conn.execute(query).mappings()]
+        for row in rows:
+            row["status"] = status_of(row["status"], _json(row.pop("owner")))
+        return rows
 
     # --- resources (media audit) -------------------------------------------------------------------------------
 
