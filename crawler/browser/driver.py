@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import threading
@@ -14,7 +15,18 @@ from selenium.webdriver.remote.client_config import ClientConfig
 
 from empathy_audit.crawler.browser import config as _config
 from empathy_audit.crawler.browser.config import BASE_ARGS, JS_FLAGS, REMOTE_COMMAND_MARGIN, WINDOW_SIZE, BrowserConfig
-from empathy_audit.crawler.browser.processes import alive, cmdline, descendants, kill_tree, quiet
+from empathy_audit.crawler.browser import launcher
+from empathy_audit.crawler.browser.processes import (
+    MARKER_ARG,
+    alive,
+    cmdline,
+    descendants,
+    kill_tree,
+    on_lasting_thread,
+    own_marker,
+    quiet,
+    sweep_once,
+)
 
 
 class PooledDriver:
@@ -26,6 +38,7 @@ class PooledDriver:
         self.driver: Any = None
         self.service: Service | None = None
         self.user_data_dir: str | None = None
+        self.temp_dir: str | None = None  # holds the profile (user_data_dir) and the launcher's wrapper scripts
         self.browser_pid: int | None = None
         self.browser_version: str | None = None
         self.starts = 0
@@ -61,20 +74,24 @@ class PooledDriver:
             driver = webdriver.Remote(command_executor=cfg.webdriver_url, options=opts, client_config=client)
             client.timeout = cfg.page_timeout + REMOTE_COMMAND_MARGIN
             service = None
-            user_data_dir = None
+            user_data_dir = temp_dir = None
         else:
-            user_data_dir = tempfile.mkdtemp(prefix="empathy-audit-chromium-")
+            sweep_once()  # browsers a crawl that is gone left behind (processes.py), before ours start
+            temp_dir = tempfile.mkdtemp(prefix="empathy-audit-chromium-")
+            user_data_dir = os.path.join(temp_dir, "profile")
             args.append(f"--user-data-dir={user_data_dir}")
-            for a in args:
+            chromedriver, chromium, marker_args = _launch_paths(cfg, temp_dir)
+            for a in (*args, *marker_args):
                 opts.add_argument(a)
-            opts.binary_location = cfg.chromium_path
+            opts.binary_location = chromium
             # Own session: chromedriver and every Chromium process share one process group we can kill.
-            service = Service(executable_path=cfg.chromedriver_path, popen_kw={"start_new_session": True})
+            service = _LaunchedService(executable_path=chromedriver, service_args=marker_args,
+                                       popen_kw={"start_new_session": True})
             try:
                 driver = webdriver.Chrome(service=service, options=opts)
             except BaseException:
                 self._kill_service(service)
-                shutil.rmtree(user_data_dir, ignore_errors=True)
+                shutil.rmtree(temp_dir, ignore_errors=True)
                 raise
         driver.set_page_load_timeout(cfg.page_timeout)
         driver.set_script_timeout(cfg.page_timeout)
@@ -84,11 +101,11 @@ class PooledDriver:
             except BaseException:
                 quiet(driver.quit)
                 self._kill_service(service)
-                if user_data_dir:
-                    shutil.rmtree(user_data_dir, ignore_errors=True)
+                if temp_dir:
+                    shutil.rmtree(temp_dir, ignore_errors=True)
                 raise
         with self._lock:
-            self.driver, self.service, self.user_data_dir = driver, service, user_data_dir
+            self.driver, self.service, self.user_data_dir, self.temp_dir = driver, service, user_data_dir, temp_dir
             caps = driver.capabilities or {}
             self.browser_version = caps.get("browserVersion") or caps.get("version") or _chrome_version(caps)
             self.browser_pid = self._find_browser_pid()
@@ -149,8 +166,8 @@ class PooledDriver:
     def kill(self) -> None:
         """SIGKILL chromedriver and every Chromium process; forget the driver. Safe from any thread, idempotent."""
         with self._lock:
-            driver, service, udd = self.driver, self.service, self.user_data_dir
-            self.driver = self.service = self.user_data_dir = None
+            driver, service, udd = self.driver, self.service, self.temp_dir
+            self.driver = self.service = self.user_data_dir = self.temp_dir = None
             self.browser_pid = None
         if service is not None:
             self._kill_service(service)
@@ -169,8 +186,8 @@ class PooledDriver:
             t.start()
             t.join(timeout)
         with self._lock:
-            udd = self.user_data_dir
-            self.driver = self.service = self.user_data_dir = None
+            udd = self.temp_dir
+            self.driver = self.service = self.user_data_dir = self.temp_dir = None
             self.browser_pid = None
         if service is not None:
             leftovers = [p for p in pids if alive(p)]
@@ -178,6 +195,30 @@ class PooledDriver:
                 self._kill_service(service, leftovers)
         if udd:
             shutil.rmtree(udd, ignore_errors=True)
+
+
+class _LaunchedService(Service):
+    """chromedriver's Service, its process started from one thread that lives as long as the crawl: the launcher's
+    PR_SET_PDEATHSIG fires when the thread that started it exits (the pool starts browsers from short-lived
+    threads)."""
+
+    def _start_process(self, path: str) -> None:
+        on_lasting_thread(lambda: Service._start_process(self, path))
+
+
+def _launch_paths(cfg: BrowserConfig, directory: str) -> tuple[str, str, list[str]]:
+    """(chromedriver, Chromium, marker arguments): wrappers that start the configured binaries through
+    crawler/browser/launcher.py, so both die with this process even when it is killed with SIGKILL, and carry its
+    marker (the sweep's only way of telling our orphans from anyone else's browsers). The binaries as configured,
+    unmarked, where that cannot work (not Linux, a temp directory mounted noexec)."""
+    marker = own_marker()
+    if marker is None or not launcher.supported():
+        return cfg.chromedriver_path, cfg.chromium_path, []
+    driver = launcher.wrapper(directory, "chromedriver", cfg.chromedriver_path, str(marker))
+    chromium = launcher.wrapper(directory, "chromium", cfg.chromium_path, str(marker))
+    if driver is None or chromium is None:
+        return cfg.chromedriver_path, cfg.chromium_path, []
+    return driver, chromium, [f"{MARKER_ARG}{marker}"]
 
 
 def _quit_remote(driver: Any, wait: float = 3.0) -> None:

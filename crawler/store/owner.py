@@ -63,9 +63,7 @@ def running(pid: int) -> bool:
     fields = _stat_fields(pid)
     if fields is not None:
         return fields[0] not in ("Z", "X")
-    if os.path.isdir("/proc/self"):
-        return False
-    try:  # no /proc (not Linux): only "no such process" is certain
+    try:  # no /proc (not Linux), or one that hides other users' processes: only "no such process" is certain
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
