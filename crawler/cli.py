@@ -350,7 +350,8 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.command == "baseline":
             return cmd_baseline(args)
     except UserError as exc:
-        print(mask(f"empathy-audit: {exc}"), file=sys.stderr)
+        for line in str(exc).splitlines():  # several problems (a config file's): one sentence a line
+            print(mask(f"empathy-audit: {line}"), file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
         print("empathy-audit: interrupted.", file=sys.stderr)

@@ -39,7 +39,7 @@ SECRET_NAME = re.compile(r"pass|pwd|secret|token|otp|pin\b|api[-_]?key|^key$|aut
 
 
 class ConfigError(Exception):
-    """A bad config file or value: one sentence naming the key."""
+    """A bad config file or value: one sentence naming the key; a file with several problems, one line each."""
 
 
 @dataclass
@@ -146,28 +146,40 @@ def load(path: str | None, is_pyproject: bool, keys: dict[str, Option],
     table = read_table(path, is_pyproject)
     where = f"{os.path.basename(path)}" + (f" [tool.{PYPROJECT_TABLE}]" if is_pyproject else "")
     loaded = Loaded(path)
+    problems: list[str] = []
     for raw_key, raw in table.items():
-        key = raw_key.replace("_", "-")
-        opt = keys.get(key)
-        if opt is None:
-            close = difflib.get_close_matches(key, list(keys), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else " (valid keys are the options of 'empathy-audit crawl --help')"
-            if isinstance(raw, dict) and not close:
-                hint = " (options are top-level keys, not tables; see 'empathy-audit init')"
-            raise ConfigError(f"{where}: unknown key '{raw_key}'{hint}.")
-        value = convert(opt, raw, where, from_file=True)
-        if opt.key in AUTH_OPTIONS and any(literal_secret(opt.key, str(v)) for v in
-                                           (value if isinstance(value, list) else [value])):
-            raise ConfigError(
-                f"{where}: key '{raw_key}' holds a secret in the file: write it as ${{VAR}} and set VAR in the "
-                f"environment (e.g. a CI secret)."
-            )
-        value, secrets = expand_env(value, opt.key, where, env)
-        if opt.key in AUTH_OPTIONS:
-            loaded.secrets |= secrets
-        value = validate(opt, value, where)
-        loaded.values[opt.dest] = value
+        try:
+            _load_key(loaded, keys, raw_key, raw, where, env)
+        except ConfigError as exc:
+            problems.append(str(exc))
+    if problems:  # every problem of the file at once, one sentence a line
+        raise ConfigError("\n".join(problems))
     return loaded
+
+
+def _load_key(loaded: Loaded, keys: dict[str, Option], raw_key: str, raw: Any, where: str,
+              env: dict[str, str] | os._Environ) -> None:
+    """One key of the file, converted, expanded and validated into `loaded`; a ConfigError says what is wrong."""
+    key = raw_key.replace("_", "-")
+    opt = keys.get(key)
+    if opt is None:
+        close = difflib.get_close_matches(key, list(keys), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else " (valid keys are the options of 'empathy-audit crawl --help')"
+        if isinstance(raw, dict) and not close:
+            hint = " (options are top-level keys, not tables; see 'empathy-audit init')"
+        raise ConfigError(f"{where}: unknown key '{raw_key}'{hint}.")
+    value = convert(opt, raw, where, from_file=True)
+    if opt.key in AUTH_OPTIONS and any(literal_secret(opt.key, str(v)) for v in
+                                       (value if isinstance(value, list) else [value])):
+        raise ConfigError(
+            f"{where}: key '{raw_key}' holds a secret in the file: write it as ${{VAR}} and set VAR in the "
+            f"environment (e.g. a CI secret)."
+        )
+    value, secrets = expand_env(value, opt.key, where, env)
+    if opt.key in AUTH_OPTIONS:
+        loaded.secrets |= secrets
+    value = validate(opt, value, where)
+    loaded.values[opt.dest] = value
 
 
 # --- values ----------------------------------------------------------------------------------------------------

@@ -190,12 +190,56 @@ def exclude_selectors(values: list[str]) -> tuple[str, ...]:
 # --- the history database -------------------------------------------------------------------------------------------
 
 
-def history_db(db: str | None, default: str) -> str:
-    """--db as given; an empty value (an unset CI variable) is an InputError rather than a database named ''."""
+def history_db(db: str | None, default: str, creating: bool = True) -> str:
+    """--db as given; an empty value (an unset CI variable), a folder, or (when the run may create the database) a
+    path whose folder does not exist is an InputError: no folder is made but the default's own."""
     if db is None or not str(db).strip():
         raise InputError(f"--db is empty (an unset variable?): give a file path or a postgresql:// URL, or leave "
                          f"--db out to use {default}.")
-    return str(db)
+    db = str(db)
+    path = db[len("sqlite:///"):] if db.startswith("sqlite:///") else None if "://" in db else db
+    if path is None or path == ":memory:":
+        return db
+    if os.path.isdir(path):
+        raise InputError(f"--db {db} is a folder: give the path of a database file, e.g. "
+                         f"{os.path.join(db, 'history.db')}.")
+    _no_file_in_the_way("--db", db, os.path.dirname(os.path.abspath(path)))
+    folder = os.path.dirname(os.path.abspath(path))
+    if creating and not os.path.exists(path) and not os.path.isdir(folder) and db != default:
+        raise InputError(f"--db {db}: the folder {folder} does not exist (create it, or give a database path in "
+                         f"an existing folder).")
+    return db
+
+
+def output_dir(out: str | None) -> str:
+    """--out: a folder, or one that can be made in an existing folder; else an InputError, before anything runs."""
+    if out is None or not str(out).strip():
+        raise InputError("--out is empty (an unset variable?): give the folder for the reports.")
+    out = str(out)
+    path = os.path.abspath(out)
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise InputError(f"--out {out} is a file: give a folder for the reports (it is made if its parent folder "
+                         f"exists).")
+    folder = path if os.path.isdir(path) else os.path.dirname(path)
+    _no_file_in_the_way("--out", out, folder)
+    if not os.path.isdir(folder):
+        raise InputError(f"--out {out}: the folder {folder} does not exist, so the report folder cannot be made "
+                         f"in it (create it first).")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(f"--out {out}: the folder {folder} is not writable.")
+    return out
+
+
+def _no_file_in_the_way(flag: str, given: str, folder: str) -> None:
+    """A file where the path needs a folder (`report.html/out`) is one sentence naming it."""
+    here = folder
+    while here and not os.path.exists(here):
+        parent = os.path.dirname(here)
+        if parent == here:
+            return
+        here = parent
+    if here and os.path.exists(here) and not os.path.isdir(here):
+        raise InputError(f"{flag} {given}: {here} is a file, not a folder.")
 
 
 # --- all of a crawl's inputs at once ------------------------------------------------------------------------------
@@ -217,9 +261,10 @@ class Checked:
 
 def check_crawl(url: str | None, opts: Any, default_db: str, local_browser: bool) -> Checked:
     """Every crawl input `opts` (crawler.run.CrawlOptions) holds, checked before anything is fetched, in the order a
-    user reads the command line: the database, the URL or list, the axe script, the checks, the selectors and the
+    user reads the command line: the database and the report folder, the URL or list, the axe script, the checks, the selectors and the
     browser's binaries (only when a local browser is used)."""
     history_db(opts.db, default_db)
+    output_dir(opts.out)
     listed = read_url_list(opts.urls) if opts.urls is not None else None
     if listed is not None:
         start = listed.urls[0]

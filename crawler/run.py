@@ -34,7 +34,7 @@ from empathy_audit.crawler.options import (  # noqa: F401 - the CLI and tests re
 )
 from empathy_audit.crawler.secrets import install_log_masking
 from empathy_audit.crawler.signals import Stop
-from empathy_audit.crawler.spiders.site import SiteSpider
+from empathy_audit.crawler.spiders.site import SiteSpider, describe_limits
 from empathy_audit.crawler.storage_pipeline import audit_settings, versions
 from empathy_audit.crawler.store import (
     FindingRecord,
@@ -247,6 +247,7 @@ def crawl(url: str | None, opts: CrawlOptions, on_start: Callable[[Started], Non
         if session is not None and session.login_error:
             store.finish_run(run_id, "failed")
             raise UserError(session.login_error)
+        limits = _record_limits(store, run_id)
         run, pages, findings = store.load_run(run_id)
         if (run.status == "interrupted" or stop.requested) and not pages:
             raise UserError(f"interrupted before any page was audited (run {run_id}).", code=EXIT_INTERRUPTED)
@@ -263,9 +264,21 @@ def crawl(url: str | None, opts: CrawlOptions, on_start: Callable[[Started], Non
         _release_memory()
         gate, written, warnings = _gate_and_write(built, policy, opts, store, run_id)
         return CrawlResult(run_id, run.status, n_pages, audited, seconds, written, built.summary.counts, gate,
-                           warnings)
+                           describe_limits(limits) + warnings)
     finally:
         store.close()
+
+
+def _record_limits(store: Store, run_id: int) -> dict[str, Any]:
+    """The limits that cut the crawl short (the spider's `audit/limits_hit` stat), kept as the run's `limits_hit`
+    stat for the report: {"max_pages": {"limit", "frontier_left"}, "max_depth": {"limit", "links_not_followed"},
+    "max_time": {"limit", "frontier_left"}}, only those hit."""
+    stored = store.get_run(run_id)
+    limits = (stored.stats or {}).get("audit/limits_hit") if stored is not None else None
+    if not isinstance(limits, dict) or not limits:
+        return {}
+    store.set_run_stat(run_id, "limits_hit", limits)
+    return limits
 
 
 def _errors_only() -> None:
@@ -375,7 +388,7 @@ def _release_memory() -> None:
 def _open_store(db: str, must_exist: bool = True) -> Store:
     """The run history `db` names (a path or a database URL), opened once for the whole run."""
     try:
-        db = inputs.history_db(db, defaults.AUDIT_DB)
+        db = inputs.history_db(db, defaults.AUDIT_DB, creating=not must_exist)
     except InputError as exc:
         raise UserError(str(exc)) from None
     if must_exist and "://" not in db and not os.path.exists(db):
@@ -404,6 +417,10 @@ def _run_id(store: Store, ref: str, db: str, empty: str) -> int | None:
 
 def report(ref: str, opts: ReportOptions) -> ReportResult:
     """Write the report of stored run `ref` ('latest' or an id) again, without crawling, and apply the gates."""
+    try:
+        inputs.output_dir(opts.out)
+    except InputError as exc:
+        raise UserError(str(exc)) from None
     store = _open_store(opts.db)
     try:  # closed once, whichever sentence stops the report
         run_id = _run_id(store, ref, opts.db, "")

@@ -43,6 +43,7 @@ KEPT_HEADERS = (
     "x-robots-tag",
 )
 MAX_SITEMAPS = 50
+LIMIT_MEMORY = 100_000  # distinct URLs remembered per limit, to count what it kept out
 CANONICAL_CACHE = 20_000  # absolute URL -> canonical URL, remembered for links met again
 # Links that never lead to a page: other schemes, and the usual destructive or session-ending paths.
 _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "sms:", "ftp:", "file:", "blob:")
@@ -70,6 +71,24 @@ def describe_failure(failure: Failure, timeout: float) -> str:
     return f"the request failed ({name}{': ' + text[:200] if text else ''})"
 
 
+def describe_limits(limits: dict[str, dict[str, int]]) -> list[str]:
+    """One warning sentence per limit that cut the crawl short (`SiteSpider.limits_hit`), for the terminal."""
+    out = []
+    if "max_pages" in limits:
+        n, left = limits["max_pages"]["limit"], limits["max_pages"]["frontier_left"]
+        out.append(f"empathy-audit: warning: the crawl stopped at --max-pages {n}: {left} more page{'s' if left != 1 else ''} of the site "
+                   f"{'were' if left != 1 else 'was'} found but not audited; raise --max-pages to include them.")
+    if "max_depth" in limits:
+        n, left = limits["max_depth"]["limit"], limits["max_depth"]["links_not_followed"]
+        out.append(f"empathy-audit: warning: --max-depth {n} kept {left} page{'s' if left != 1 else ''} of the site out (linked more than "
+                   f"{n} clicks from the start page); raise --max-depth to include {'them' if left != 1 else 'it'}.")
+    if "max_time" in limits:
+        n, left = limits["max_time"]["limit"], limits["max_time"]["frontier_left"]
+        out.append(f"empathy-audit: warning: the crawl stopped at --max-time {n} s with {left} requested page{'s' if left != 1 else ''} "
+                   f"not yet audited; the report covers what was audited by then.")
+    return out
+
+
 class SiteSpider(scrapy.Spider):
     """Crawls from `url`; or, given `urls` (--urls), fetches exactly those pages: no link is followed, no sitemap read,
     and the scope is the set of their origins."""
@@ -90,6 +109,10 @@ class SiteSpider(scrapy.Spider):
         self.sitemap_priorities: dict[str, float] = {}
         self.pages_scheduled = 0
         self.pages_capped = 0
+        self.pages_done = 0  # answered or failed: scheduled - done is what a --max-time stop left behind
+        # Distinct URLs a limit kept out (bounded: a count past LIMIT_MEMORY is "at least")
+        self.capped: set[str] = set()
+        self.too_deep: set[str] = set()
         self._canonical: dict[str, str] = {}
 
     @classmethod
@@ -154,6 +177,8 @@ class SiteSpider(scrapy.Spider):
         if url in self.seen or not self.in_scope(url) or _LOGOUT.search(url):
             return None
         if depth > self.max_depth:
+            if len(self.too_deep) < LIMIT_MEMORY:
+                self.too_deep.add(url)
             return None
         return self._request(url, depth, via, referrer, priority)
 
@@ -171,6 +196,8 @@ class SiteSpider(scrapy.Spider):
             return None
         if self.pages_scheduled >= self.max_pages:
             self.pages_capped += 1
+            if len(self.capped) < LIMIT_MEMORY:
+                self.capped.add(url)
             self.crawler.stats.inc_value("audit/pages_not_crawled_page_cap")
             return None
         self.seen.add(url)
@@ -215,6 +242,7 @@ class SiteSpider(scrapy.Spider):
     # --- pages -----------------------------------------------------------------------------------------------
 
     def parse_page(self, response: Response) -> Iterator[Any]:
+        self.pages_done += 1
         meta = response.meta
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").strip()
         item = PageItem(
@@ -281,6 +309,7 @@ class SiteSpider(scrapy.Spider):
                     yield req
 
     def page_failed(self, failure: Failure) -> Iterator[PageItem]:
+        self.pages_done += 1
         request = failure.request
         meta = request.meta
         yield PageItem(
@@ -352,6 +381,29 @@ class SiteSpider(scrapy.Spider):
             return
         if self.in_scope(url) and priority > self.sitemap_priorities.get(url, float("-inf")):
             self.sitemap_priorities[url] = priority
+
+    # --- limits ----------------------------------------------------------------------------------------------
+
+    def limits_hit(self, reason: str) -> dict[str, dict[str, int]]:
+        """The limits that cut this crawl short, with what each left out (see `closed`)."""
+        out: dict[str, dict[str, int]] = {}
+        in_scope_capped = {u for u in self.capped if u not in self.seen}
+        if in_scope_capped:
+            out["max_pages"] = {"limit": self.max_pages, "frontier_left": len(in_scope_capped)}
+        too_deep = {u for u in self.too_deep if u not in self.seen}
+        if too_deep:
+            out["max_depth"] = {"limit": self.max_depth, "links_not_followed": len(too_deep)}
+        if reason == "closespider_timeout":
+            limit = self.crawler.settings.getint("CLOSESPIDER_TIMEOUT")
+            out["max_time"] = {"limit": limit, "frontier_left": max(0, self.pages_scheduled - self.pages_done)}
+        return out
+
+    def closed(self, reason: str) -> None:
+        """Record the limits that cut the crawl short as the `audit/limits_hit` stat (stored with the run's
+        stats; crawler.run copies it to the run's `limits_hit` stat and names it in the terminal)."""
+        limits = self.limits_hit(reason)
+        if limits:
+            self.crawler.stats.set_value("audit/limits_hit", limits)
 
     def ignore_failure(self, failure: Failure) -> None:
         self.logger.debug("ignored: %s (%s)", failure.request.url, failure.value)

@@ -24,6 +24,7 @@ def _paths(report: dict) -> set[str]:
 
 
 def _static(tmp_path: Path, *args: str, **kw) -> tuple:
+    tmp_path.mkdir(parents=True, exist_ok=True)  # --db's folder must exist (empathy-audit makes none but --out)
     out = tmp_path / "out"
     res = run_cli("crawl", *args, "--db", str(tmp_path / "h.db"), "--out", str(out), "--no-browser", **kw)
     return res, out
