@@ -424,8 +424,11 @@ def report(ref: str, opts: ReportOptions) -> ReportResult:
     store = _open_store(opts.db)
     try:  # closed once, whichever sentence stops the report
         run_id = _run_id(store, ref, opts.db, "")
-        if run_id is None:
-            run_id = store.run_ids()[-1]
+        if run_id is None:  # 'latest': the newest run that is not still running
+            run_id = store.latest_run_id()
+            if run_id is None:
+                raise UserError(f"every run in {opts.db} is still running: 'empathy-audit report ID' writes the "
+                                f"report of a run as far as it went.")
         traffic = _load_traffic(opts.traffic)
         policy = _gate_policy(opts)
         run, pages, findings = store.load_run(run_id)

@@ -13,7 +13,7 @@ from scrapy.exceptions import NotConfigured
 from empathy_audit.crawler.items import PageItem
 from empathy_audit.crawler.store import Store
 from empathy_audit.crawler.store.handover import store_for
-from empathy_audit.crawler.urls import host_of, origin_of
+from empathy_audit.crawler.urls import in_origins, origin_of
 
 
 def versions() -> dict[str, Any]:
@@ -83,8 +83,8 @@ class StoragePipeline:
             "browser": item.browser,
             "fetched_at": item.fetched_at,
         }
-        hosts = getattr(self.crawler.spider, "hosts", None)
-        internal = [t for t, _ in item.links if hosts is None or host_of(t) in hosts]
+        origins = getattr(self.crawler.spider, "origins", None)  # the site is its origins, not its hosts
+        internal = [t for t, _ in item.links if origins is None or in_origins(t, origins)]
         self.store.add_page(self.run_id, page, own, internal)
         if others:
             self.store.add_findings(self.run_id, others)

@@ -59,7 +59,7 @@ def test_schema_and_migrations(db_url):
     store = open_store(db_url)
     store.close()
     store = open_store(db_url)  # reopening migrates nothing twice
-    assert store.schema_version() == head() == "0003"
+    assert store.schema_version() == head() == "0004"
     assert store.run_ids() == []
     assert copy.deepcopy({"AUDIT_STORE": store})["AUDIT_STORE"] is store  # Scrapy's settings copies share it
     store.close()
@@ -277,3 +277,15 @@ def test_stored_values_are_read_the_way_records_hold_them():
     assert (f.url, g.url, g.check_id) == ("u", "v", "x")
     with pytest.raises(FrozenInstanceError):
         f.url = "w"  # type: ignore[misc]
+
+
+def test_report_latest_is_the_newest_run_that_is_not_still_running(tmp_path):
+    db = str(tmp_path / "h.db")
+    store = Store(db)
+    finished = _fill(store)
+    store.start_run("https://s.example", "https://s.example/", {}, {})  # a crawl still going (this process owns it)
+    store.close()
+    res = run_cli("report", "latest", "--db", db, "--out", str(tmp_path / "out"))
+    assert res.code == 0, res.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text("utf-8"))
+    assert report["run"]["id"] == finished and report["run"]["status"] == "finished"
