@@ -34,7 +34,7 @@ from empathy_audit.crawler.options import (  # noqa: F401 - the CLI and tests re
 )
 from empathy_audit.crawler.secrets import install_log_masking
 from empathy_audit.crawler.signals import Stop
-from empathy_audit.crawler.spiders.site import SiteSpider, describe_limits
+from empathy_audit.crawler.spiders.site import SiteSpider
 from empathy_audit.crawler.storage_pipeline import audit_settings, versions
 from empathy_audit.crawler.store import (
     FindingRecord,
@@ -264,7 +264,7 @@ def crawl(url: str | None, opts: CrawlOptions, on_start: Callable[[Started], Non
         _release_memory()
         gate, written, warnings = _gate_and_write(built, policy, opts, store, run_id)
         return CrawlResult(run_id, run.status, n_pages, audited, seconds, written, built.summary.counts, gate,
-                           describe_limits(limits) + warnings)
+                           [f"empathy-audit: warning: {w}" for w in cn.limit_sentences(limits)] + warnings)
     finally:
         store.close()
 

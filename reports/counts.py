@@ -173,3 +173,25 @@ def history_row(summary: Mapping[str, Any]) -> dict[str, Any]:
         row[s] = c.by_severity[s] if c else None
     row["to_check"] = c.to_check if c else None
     return row
+
+
+def limit_sentences(limits: Mapping[str, Mapping[str, int]]) -> list[str]:
+    """One sentence per limit that cut the crawl short (the run's stats `limits_hit`, recorded by the crawl): the
+    terminal prints them as warnings and the report's coverage section shows them, in the same words."""
+    def pages(n: int) -> str:
+        return f"{n:,} page{'s' if n != 1 else ''}"
+
+    out = []
+    if "max_pages" in limits:
+        n, left = limits["max_pages"]["limit"], limits["max_pages"]["frontier_left"]
+        out.append(f"the crawl stopped at --max-pages {n}: {left:,} more page{'s' if left != 1 else ''} of the site "
+                   f"{'were' if left != 1 else 'was'} found but not audited; raise --max-pages to include them.")
+    if "max_depth" in limits:
+        n, left = limits["max_depth"]["limit"], limits["max_depth"]["links_not_followed"]
+        out.append(f"--max-depth {n} kept {pages(left)} of the site out (linked more than {n} clicks from the start "
+                   f"page); raise --max-depth to include {'them' if left != 1 else 'it'}.")
+    if "max_time" in limits:
+        n, left = limits["max_time"]["limit"], limits["max_time"]["frontier_left"]
+        out.append(f"the crawl stopped at --max-time {n} s with {pages(left).replace('page', 'requested page')} "
+                   f"not yet audited; the report covers what was audited by then.")
+    return out

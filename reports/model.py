@@ -54,6 +54,11 @@ class RunInfo:
         return sorted(self.settings.get("AUDIT_IGNORE_CHECKS") or [])
 
     @property
+    def limits_hit(self) -> list[str]:
+        """The limits that cut the crawl short, one sentence each, in the terminal's words (counts.limit_sentences)."""
+        return cn.limit_sentences(self.stats.get("limits_hit") or {})
+
+    @property
     def excluded_selectors(self) -> list[str]:
         """Elements the user kept out of the audit (--exclude-selector), with everything inside them."""
         return list(self.settings.get("AUDIT_EXCLUDE_SELECTORS") or [])

@@ -71,24 +71,6 @@ def describe_failure(failure: Failure, timeout: float) -> str:
     return f"the request failed ({name}{': ' + text[:200] if text else ''})"
 
 
-def describe_limits(limits: dict[str, dict[str, int]]) -> list[str]:
-    """One warning sentence per limit that cut the crawl short (`SiteSpider.limits_hit`), for the terminal."""
-    out = []
-    if "max_pages" in limits:
-        n, left = limits["max_pages"]["limit"], limits["max_pages"]["frontier_left"]
-        out.append(f"empathy-audit: warning: the crawl stopped at --max-pages {n}: {left} more page{'s' if left != 1 else ''} of the site "
-                   f"{'were' if left != 1 else 'was'} found but not audited; raise --max-pages to include them.")
-    if "max_depth" in limits:
-        n, left = limits["max_depth"]["limit"], limits["max_depth"]["links_not_followed"]
-        out.append(f"empathy-audit: warning: --max-depth {n} kept {left} page{'s' if left != 1 else ''} of the site out (linked more than "
-                   f"{n} clicks from the start page); raise --max-depth to include {'them' if left != 1 else 'it'}.")
-    if "max_time" in limits:
-        n, left = limits["max_time"]["limit"], limits["max_time"]["frontier_left"]
-        out.append(f"empathy-audit: warning: the crawl stopped at --max-time {n} s with {left} requested page{'s' if left != 1 else ''} "
-                   f"not yet audited; the report covers what was audited by then.")
-    return out
-
-
 class SiteSpider(scrapy.Spider):
     """Crawls from `url`; or, given `urls` (--urls), fetches exactly those pages: no link is followed, no sitemap read,
     and the scope is the set of their origins."""

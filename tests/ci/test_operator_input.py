@@ -142,6 +142,10 @@ def test_max_pages_and_max_depth_are_named_when_they_cut_the_crawl(tmp_path, sit
     assert (f"empathy-audit: warning: the crawl stopped at --max-pages 3: {left} more pages of the site were "
             f"found but not audited; raise --max-pages to include them.") in res.stderr.splitlines()
     assert _limits(tmp_path)["max_pages"] == {"limit": 3, "frontier_left": left}
+    # The report's reader is told too, in the same words.
+    html = " ".join((tmp_path / "out" / "report.html").read_text("utf-8").split())
+    assert (f"The crawl was cut short: the crawl stopped at --max-pages 3: {left} more pages of the site were found "
+            f"but not audited; raise --max-pages to include them.") in html
 
     res = _crawl(tmp_path, url, "--max-depth", "1")
     assert res.code == 0, res.stderr
