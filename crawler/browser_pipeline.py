@@ -48,7 +48,7 @@ class BrowserAuditPipeline:
     def from_crawler(cls, crawler: Any) -> "BrowserAuditPipeline":
         config = BrowserConfig.from_settings(crawler.settings)
         if config.browsers == 0:
-            raise NotConfigured("AUDIT_BROWSERS is 0: pages are audited without a browser")
+            raise NotConfigured()  # --no-browser: the user asked for it, so Scrapy logs nothing (no message)
         missing = config.missing_prerequisite()
         if missing:
             raise NotConfigured(missing)

@@ -139,7 +139,7 @@ class MediaAuditPipeline:
         except ValueError as exc:
             raise NotConfigured(str(exc)) from None
         if not config.enabled:
-            raise NotConfigured("AUDIT_MEDIA is off: pages are not measured")
+            raise NotConfigured()  # AUDIT_MEDIA off (--no-media): the user asked; Scrapy logs nothing without a message
         return cls(crawler)
 
     def open_spider(self, spider: Any = None) -> None:
@@ -269,7 +269,7 @@ class MediaBrowserPipeline:
     @classmethod
     def from_crawler(cls, crawler: Any) -> MediaBrowserPipeline:
         if crawler.settings.getint("AUDIT_BROWSERS", 0) <= 0:
-            raise NotConfigured("AUDIT_BROWSERS is 0: there is no browser data to add")
+            raise NotConfigured()  # AUDIT_BROWSERS 0 (--no-browser): no browser data to add; nothing to say
         return cls(crawler, media=crawler.settings.getbool("AUDIT_MEDIA", True))
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:

@@ -230,6 +230,14 @@ def test_format_adds_to_html_and_json_and_quiet_prints_only_the_paths(tmp_path):
     assert res.stderr == ""  # -q: no progress, no "Crawling ...", no Scrapy log line (such as "Disabled ...")
 
 
+def test_switching_engines_off_is_not_reported_as_something_disabled(tmp_path):
+    with serve(str(CRAWL_SITE)) as srv:
+        res, _ = _static(tmp_path, srv.base_url + "/target.html", "--no-sitemaps", "--max-pages", "1", "--no-media")
+    assert res.code == 0, res.stderr
+    assert "Disabled" not in res.stderr and "AUDIT_" not in res.stderr  # the user asked: nothing internal to say
+    assert "fixes to make" in res.stderr  # the summary line is still there
+
+
 def test_an_empty_db_is_one_sentence_for_every_command(tmp_path):
     sentence = ("empathy-audit: --db is empty (an unset variable?): give a file path or a postgresql:// URL, or leave "
                 "--db out to use .empathy-audit/history.db.\n")
