@@ -278,11 +278,14 @@ EARL_CONTEXT = "https://act-rules.github.io/earl-context.json"
 
 
 def earl(suite: Suite, impl: Mapping[str, set[str]], outcomes: Mapping[tuple[str, str], str],
-         version: str, axe_version: str, axe: Mapping[str, AxeRule] | None = None) -> dict[str, Any]:
+         version: str, axe_version: str, axe: Mapping[str, AxeRule] | None = None,
+         results: Mapping[str, PageResult] | None = None, base_url: str = "") -> dict[str, Any]:
     """An EARL report in JSON-LD, as W3C's ACT implementation reports read them (act-tools' earl-to-act-assertions):
     one test subject per case page (`source`: the case's published URL, from which the rule id is read), one
     assertion per implementing check (`test.title`: the procedure, i.e. the check id; `isPartOf`: its WCAG
-    criteria)."""
+    criteria). Each check's outcome is its own (act-tools score each procedure, and sets of them); without
+    `results`, every check gets the rule's combined outcome."""
+    static = served_html_checks() if results is not None else set()
     assertor = {"@type": "earl:Assertor", "name": "empathy-audit", "release": {"revision": version},
                 "homepage": "https://github.com/empathy-audit/empathy-audit",
                 "description": f"empathy-audit {version} with axe-core {axe_version}"}
@@ -292,12 +295,13 @@ def earl(suite: Suite, impl: Mapping[str, set[str]], outcomes: Mapping[tuple[str
         case = cases[(rule_id, case_id)]
         assertions = []
         for check_id in sorted(impl[rule_id]):
+            own = actual if results is None else outcome(results.get(base_url + case.url_path), {check_id}, static)
             assertions.append({
                 "@type": "earl:Assertion",
                 "assertedBy": assertor,
                 "mode": "earl:automatic",
                 "test": {"@type": "earl:TestCase", "title": check_id, "isPartOf": requirements(check_id, axe or {})},
-                "result": {"@type": "earl:TestResult", "outcome": f"earl:{actual}"},
+                "result": {"@type": "earl:TestResult", "outcome": f"earl:{own}"},
             })
         graph.append({"@type": "earl:TestSubject", "source": case.published_url, "assertions": assertions})
     return {"@context": EARL_CONTEXT, "@graph": graph}
@@ -382,7 +386,7 @@ def run(out: Path, axe_script: str | None = None, rules: set[str] | None = None,
     text = table(scores, approved_total)
     version, axe_version = _versions(script)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "earl.json").write_text(json.dumps(earl(suite, impl, outcomes, version, axe_version, axe), indent=1), "utf-8")
+    (out / "earl.json").write_text(json.dumps(earl(suite, impl, outcomes, version, axe_version, axe, results, base), indent=1), "utf-8")
     (out / "summary.json").write_text(json.dumps(summ, indent=1), "utf-8")
     (out / "table.md").write_text(text, "utf-8")
     return Conformance(scores, outcomes, summ, text, seconds, proc)

@@ -84,6 +84,10 @@ class Stop:
         if self._forced.is_set():
             return
         self._forced.set()
+        # The watchdog first: a callback that blocks (a browser slow to die) must not keep the process alive.
+        watchdog = threading.Timer(FORCE_GRACE, os._exit, args=(EXIT_INTERRUPTED,))
+        watchdog.daemon = True
+        watchdog.start()
         with self._lock:
             callbacks = list(self._on_force)
         for cb in callbacks:
@@ -92,9 +96,6 @@ class Stop:
             except Exception:  # noqa: BLE001 - quitting goes on whatever one callback does
                 pass
         self._later(self._say(QUITTING_LINE))
-        watchdog = threading.Timer(FORCE_GRACE, os._exit, args=(EXIT_INTERRUPTED,))
-        watchdog.daemon = True
-        watchdog.start()
 
     def _say(self, line: str) -> Callable[[], None]:
         def say() -> None:

@@ -69,13 +69,6 @@ def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-def scope_hosts(start_url: str) -> set[str]:
-    """The start URL's host and its www. twin (host names only: the scope itself is origins, `scope_origins`)."""
-    host = host_of(start_url)
-    twin = host[4:] if host.startswith("www.") else f"www.{host}"
-    return {host, twin} if not _is_ip(host) and host != "localhost" else {host}
-
-
 def _is_ip(host: str) -> bool:
     return bool(re.match(r"^\d{1,3}(\.\d{1,3}){3}$", host)) or ":" in host
 

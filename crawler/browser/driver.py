@@ -78,19 +78,21 @@ class PooledDriver:
         else:
             sweep_once()  # browsers a crawl that is gone left behind (processes.py), before ours start
             temp_dir = tempfile.mkdtemp(prefix="empathy-audit-chromium-")
-            user_data_dir = os.path.join(temp_dir, "profile")
-            args.append(f"--user-data-dir={user_data_dir}")
-            chromedriver, chromium, marker_args = _launch_paths(cfg, temp_dir)
-            for a in (*args, *marker_args):
-                opts.add_argument(a)
-            opts.binary_location = chromium
-            # Own session: chromedriver and every Chromium process share one process group we can kill.
-            service = _LaunchedService(executable_path=chromedriver, service_args=marker_args,
-                                       popen_kw={"start_new_session": True})
-            try:
+            service = None
+            try:  # the temp folder goes whatever fails: writing the launch wrappers or starting the browser
+                user_data_dir = os.path.join(temp_dir, "profile")
+                args.append(f"--user-data-dir={user_data_dir}")
+                chromedriver, chromium, marker_args = _launch_paths(cfg, temp_dir)
+                for a in (*args, *marker_args):
+                    opts.add_argument(a)
+                opts.binary_location = chromium
+                # Own session: chromedriver and every Chromium process share one process group we can kill.
+                service = _LaunchedService(executable_path=chromedriver, service_args=marker_args,
+                                           popen_kw={"start_new_session": True})
                 driver = webdriver.Chrome(service=service, options=opts)
             except BaseException:
-                self._kill_service(service)
+                if service is not None:
+                    self._kill_service(service)
                 shutil.rmtree(temp_dir, ignore_errors=True)
                 raise
         driver.set_page_load_timeout(cfg.page_timeout)

@@ -59,3 +59,14 @@ def test_a_page_the_browser_could_not_audit_is_tested_by_the_checks_of_the_serve
     assert act.outcome(left, {"meta-refresh"}, static={"meta-refresh"}) == P
     assert act.outcome(left, {"color-contrast"}, static={"meta-refresh"}) == U
     assert act.outcome(act.PageResult(False, (), served=False), {"meta-refresh"}, static={"meta-refresh"}) == U
+
+
+def test_each_check_in_the_earl_report_gets_its_own_outcome():
+    """act-tools score each procedure: a failure only our check found is not put on axe's rule of the same rule."""
+    case = act.Case("23a2a8", "c1", "Failed Example 1", F, "/testcases/23a2a8/c1.html", True, "https://w3.org/c1.html")
+    suite = act.Suite({"23a2a8": {"rule_name": "Image has non-empty accessible name", "approved": True}}, [case])
+    impl = {"23a2a8": {"image-alt", "role-img-alt"}}
+    results = {"http://x/testcases/23a2a8/c1.html": act.PageResult(True, (("image-alt", "fail"),))}
+    report = act.earl(suite, impl, {("23a2a8", "c1"): F}, "0.1", "4.10", {}, results, "http://x")
+    got = {a["test"]["title"]: a["result"]["outcome"] for a in report["@graph"][0]["assertions"]}
+    assert got == {"image-alt": "earl:failed", "role-img-alt": "earl:passed"}

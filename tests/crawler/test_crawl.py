@@ -11,7 +11,7 @@ import pytest
 
 from empathy_audit.crawler.devserver import serve
 from empathy_audit.crawler.store import Store
-from empathy_audit.crawler.urls import BadURL, canonicalize, scope_hosts, validate_start_url
+from empathy_audit.crawler.urls import BadURL, canonicalize, validate_start_url
 from tests.helpers import FIXTURE_SITES, ROOT, run_cli
 
 CRAWL_SITE = str(FIXTURE_SITES / "crawl")
@@ -45,8 +45,6 @@ def test_canonical_urls_drop_fragments_and_tracking_but_keep_real_parameters():
     assert canonicalize("HTTP://Example.COM:80/a?utm_source=x&id=3&gclid=9#top") == "http://example.com/a?id=3"
     assert canonicalize("https://example.com") == "https://example.com/"
     assert canonicalize("https://example.com/p?fbclid=1") == "https://example.com/p"
-    assert scope_hosts("https://www.brand.com/") == {"www.brand.com", "brand.com"}
-    assert scope_hosts("https://brand.com/") == {"www.brand.com", "brand.com"}
 
 
 @pytest.mark.parametrize(

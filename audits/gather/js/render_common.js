@@ -240,7 +240,12 @@ function __eaOcrCandidates(max, skip) {
     if (out.items.length >= max) { out.more++; continue; }
     var abs = c.src;
     try { abs = new URL(c.src, location.href).href; } catch (e) { /* kept as written */ }
-    out.items.push(__eaItem(c.el, {kind: c.kind, src: abs.slice(0, 300), key: abs.length > 300 ? abs.length + ':' + abs.slice(0, 200) + abs.slice(-90) : abs,
+    var key = abs.length > 300 ? abs.length + ':' + abs.slice(0, 200) + abs.slice(-90) : abs;
+    if (c.kind === 'background') {  // CSS sprites: one URL, many pictures: the cache key includes which part shows
+      var cs = getComputedStyle(c.el);
+      key += '#' + cs.backgroundPosition + '/' + cs.backgroundSize + '/' + cs.backgroundRepeat;
+    }
+    out.items.push(__eaItem(c.el, {kind: c.kind, src: abs.slice(0, 300), key: key,
       alt: c.el.getAttribute('alt'), near: __eaNearText(c.el), width: c.width, height: c.height, hidden_at: __eaHiddenAT(c.el),
       x: c.shown.left + window.scrollX, y: c.shown.top + window.scrollY, w: c.shown.right - c.shown.left,
       h: c.shown.bottom - c.shown.top}));
