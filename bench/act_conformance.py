@@ -28,7 +28,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -358,11 +357,12 @@ class Conformance:
 
 def run(out: Path, axe_script: str | None = None, rules: set[str] | None = None, browsers: int = 2,
         suite_root: Path = SUITE) -> Conformance:
-    from empathy_audit.audits.gather.axe import _axe_path
+    from empathy_audit.audits.gather.axe import BUNDLED, load_axe_script
     from empathy_audit.crawler.devserver import serve
 
     suite = load_suite(suite_root)
-    script = axe_script or str(_axe_path())
+    loaded = load_axe_script(axe_script) if axe_script else BUNDLED  # what the product injects, read once
+    script = str(loaded.path)
     axe = axe_rules(script)
     impl = implementation({rule: r.act_ids for rule, r in axe.items()}, our_act_ids())
     if rules:
@@ -384,19 +384,14 @@ def run(out: Path, axe_script: str | None = None, rules: set[str] | None = None,
     summ["seconds"] = round(seconds, 1)
     summ["cases_run"] = len(urls)
     text = table(scores, approved_total)
-    version, axe_version = _versions(script)
+    from importlib.metadata import version as dist_version
+
+    version, axe_version = dist_version("empathy-audit"), loaded.version
     out.mkdir(parents=True, exist_ok=True)
     (out / "earl.json").write_text(json.dumps(earl(suite, impl, outcomes, version, axe_version, axe, results, base), indent=1), "utf-8")
     (out / "summary.json").write_text(json.dumps(summ, indent=1), "utf-8")
     (out / "table.md").write_text(text, "utf-8")
     return Conformance(scores, outcomes, summ, text, seconds, proc)
-
-
-def _versions(axe_script: str) -> tuple[str, str]:
-    from importlib.metadata import version
-
-    m = re.search(r'version:"(\d+\.\d+\.\d+[^"]*)"', Path(axe_script).read_text("utf-8", errors="replace"))
-    return version("empathy-audit"), m.group(1) if m else "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:

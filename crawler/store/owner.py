@@ -17,7 +17,7 @@ import socket
 from dataclasses import asdict, dataclass
 from typing import Any
 
-STOPPED = "stopped unexpectedly"
+STATUS_STOPPED = "stopped unexpectedly"
 
 
 def _read(path: str) -> str | None:
@@ -114,8 +114,8 @@ def _int(value: Any) -> int | None:
 
 
 def status_of(status: str, owner: Any) -> str:
-    """A run's status as the history shows it: "running" with its owner gone is STOPPED."""
+    """A run's status as the history shows it: "running" with its owner gone is STATUS_STOPPED ("stopped unexpectedly")."""
     if status != "running":
         return status
     found = Owner.from_dict(owner)
-    return STOPPED if found is not None and found.gone() else status
+    return STATUS_STOPPED if found is not None and found.gone() else status

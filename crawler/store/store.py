@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from empathy_audit.crawler.secrets import mask, mask_any
 from empathy_audit.crawler.store import migrate
 from empathy_audit.crawler.store.backends import Backend, StoreError, backend_for
-from empathy_audit.crawler.store.owner import STOPPED, Owner, status_of
+from empathy_audit.crawler.store.owner import STATUS_STOPPED, Owner, status_of
 from empathy_audit.crawler.store.records import (
     FindingRecord,
     LinkFacts,
@@ -167,10 +167,10 @@ class Store:
         with self.engine.begin() as conn:
             stopped = [rid for rid, owner in conn.execute(sa.select(runs.c.id, runs.c.owner)
                                                           .where(runs.c.status == "running"))
-                       if status_of("running", _json(owner)) == STOPPED]
+                       if status_of("running", _json(owner)) == STATUS_STOPPED]
             if stopped:
                 conn.execute(runs.update().where(runs.c.id.in_(stopped), runs.c.status == "running")
-                             .values(status=STOPPED))
+                             .values(status=STATUS_STOPPED))
             result = conn.execute(runs.insert().values(mask_any({
                 "site": site, "start_url": start_url, "started_at": _now(), "status": "running",
                 "settings": json.dumps(settings, sort_keys=True), "versions": json.dumps(versions), "stats": "{}",

@@ -40,9 +40,9 @@ def test_outcome_reads_only_the_implementing_checks():
 
 
 def test_axe_rules_declare_their_act_rules_in_the_bundled_script():
-    from empathy_audit.audits.gather.axe import _axe_path
+    from empathy_audit.audits.gather.axe import BUNDLED
 
-    ids = act.axe_act_ids(_axe_path())
+    ids = act.axe_act_ids(BUNDLED.path)
     assert ids["image-alt"] == ("23a2a8",)
     assert "c487ae" in ids["link-name"]
     assert len(ids) >= 50

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from empathy_audit.crawler.store import open_store
-from empathy_audit.crawler.store.owner import STOPPED, Owner
+from empathy_audit.crawler.store.owner import STATUS_STOPPED, Owner
 
 SITE = "https://s.example"
 
@@ -53,9 +53,9 @@ def test_a_run_whose_process_is_gone_is_stopped_unexpectedly(db):
     try:
         mine = store.start_run(SITE, SITE + "/", {}, {})  # this process is alive: its run is running
         statuses = {r["id"]: r["status"] for r in store.run_summaries()}
-        assert statuses == {dead: STOPPED, mine: "running"}
-        assert store.get_run(dead).status == STOPPED
-        assert store.load_run(dead).run.status == STOPPED
+        assert statuses == {dead: STATUS_STOPPED, mine: "running"}
+        assert store.get_run(dead).status == STATUS_STOPPED
+        assert store.load_run(dead).run.status == STATUS_STOPPED
         assert store.get_run(mine).status == "running"
         assert store.latest_run_id() == dead  # the newest run that is not running
         store.finish_run(mine, "finished")
@@ -73,7 +73,7 @@ def test_a_new_run_writes_the_stop_down_for_readers_on_other_machines(db):
         store.start_run(SITE, SITE + "/", {}, {})
     finally:
         store.close()
-    assert _stored_status(db, dead) == STOPPED
+    assert _stored_status(db, dead) == STATUS_STOPPED
 
 
 def test_a_reused_pid_does_not_keep_a_run_running(db):
@@ -82,7 +82,7 @@ def test_a_reused_pid_does_not_keep_a_run_running(db):
         run = store.start_run(SITE, SITE + "/", {}, {})
         owner = Owner.current()
         _set_owner(db, run, start=owner.start + 1)  # our pid, but another process's start time
-        assert store.get_run(run).status == STOPPED
+        assert store.get_run(run).status == STATUS_STOPPED
     finally:
         store.close()
 
