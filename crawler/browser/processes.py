@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from empathy_audit.crawler.browser.launcher import ENV
-from empathy_audit.crawler.store.owner import pid_namespace, running, start_time
+from empathy_audit.crawler.store.owner import pid_namespace, running, start_time, stat_fields
 
 log = logging.getLogger(__name__)
 # Chromium and chromedriver ignore a switch they do not know: this one names the crawl that started them.
@@ -25,13 +25,9 @@ def proc_stats() -> Iterator[tuple[int, list[str]]]:
     for name in os.listdir("/proc"):
         if not name.isdigit():
             continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as fh:
-                stat = fh.read().decode("utf-8", "replace")
-        except OSError:
-            continue
-        # pid (comm) state ppid ...; comm may contain spaces and parentheses
-        yield int(name), stat[stat.rfind(")") + 2 :].split()
+        fields = stat_fields(int(name))  # the one /proc/PID/stat reader (crawler/store/owner.py)
+        if fields is not None:
+            yield int(name), fields
 
 
 def _children() -> dict[int, list[int]]:
@@ -59,12 +55,8 @@ def alive(pid: int | None) -> bool:
     """The process exists and is neither a zombie nor dead."""
     if not pid:
         return False
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            stat = fh.read().decode("utf-8", "replace")
-    except OSError:
-        return False
-    return stat[stat.rfind(")") + 2 :][:1] not in ("Z", "X")
+    fields = stat_fields(pid)
+    return fields is not None and fields[0] not in ("Z", "X")
 
 
 def cmdline(pid: int) -> list[str]:

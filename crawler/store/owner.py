@@ -28,7 +28,7 @@ def _read(path: str) -> str | None:
         return None
 
 
-def _stat_fields(pid: int) -> list[str] | None:
+def stat_fields(pid: int) -> list[str] | None:
     """/proc/PID/stat after the command name (state ppid pgrp ...); None when there is no such process."""
     stat = _read(f"/proc/{pid}/stat")
     return stat[stat.rfind(")") + 2:].split() if stat else None
@@ -36,7 +36,7 @@ def _stat_fields(pid: int) -> list[str] | None:
 
 def start_time(pid: int) -> int | None:
     """When the process started, in clock ticks after boot (/proc/PID/stat field 22); None if it is gone."""
-    fields = _stat_fields(pid)
+    fields = stat_fields(pid)
     try:
         return int(fields[19]) if fields else None
     except (IndexError, ValueError):
@@ -60,7 +60,7 @@ def running(pid: int) -> bool:
     """A process with this pid exists and is not a zombie (a killed crawl not yet reaped is gone)."""
     if pid <= 0:
         return False
-    fields = _stat_fields(pid)
+    fields = stat_fields(pid)
     if fields is not None:
         return fields[0] not in ("Z", "X")
     try:  # no /proc (not Linux), or one that hides other users' processes: only "no such process" is certain

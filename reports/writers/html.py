@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from empathy_audit.reports import counts, wording
 from empathy_audit.reports.aggregate import http_url
+from empathy_audit.reports import counts as cn
 from empathy_audit.reports.model import SEVERITIES, Report
 from empathy_audit.reports.writers import json as json_writer
 from empathy_audit.reports.writers._stream import write_chunks
@@ -104,8 +105,8 @@ def source_label(source: str) -> str:
 
 
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
-    """'1 page', '3 pages'."""
-    return f"{n} {singular if n == 1 else (plural_form or singular + 's')}"
+    """'1 page', '1,200 pages': the words and digit grouping of every output (reports/counts.py)."""
+    return cn.plural(n, (singular, plural_form or singular + "s"))
 
 
 def _context(report: Report) -> dict[str, Any]:
